@@ -1,0 +1,179 @@
+"""Reading scenario and plan files: JSON → validated wire model, or every problem by JSON path.
+
+Shape and ranges are checked by the pydantic models; cross-references (unknown village, worker,
+resource; duplicate ids) are checked here, once the shape is known to be right.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from service.wire.common import json_path
+from service.wire.plan import Plan
+from service.wire.scenario import Scenario
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+class InvalidDocument(ValueError):
+    """A scenario or plan that cannot be used, with one message per problem.
+
+    Parameters
+    ----------
+    problems
+        Messages of the form ``json.path: what is wrong``.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _describe(error: dict[str, object]) -> str:
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected")  # type: ignore[attr-defined]
+        return f"{given!r} is not one of {expected}"
+    return str(error["msg"])
+
+
+def _parse(text: str | bytes, model: type[ModelT]) -> ModelT:
+    if len(text) > MAX_FILE_BYTES:
+        raise InvalidDocument([f"(root): the file is larger than {MAX_FILE_BYTES} bytes"])
+    if not (text.strip() if isinstance(text, str) else text.strip()):
+        raise InvalidDocument(["(root): the file is empty"])
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InvalidDocument([f"(root): not JSON: {error}"]) from None
+    except RecursionError:
+        raise InvalidDocument(["(root): not JSON: nested too deeply"]) from None
+    if not isinstance(data, dict):
+        raise InvalidDocument([f"(root): expected a JSON object, got {type(data).__name__}"])
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            f"{json_path(tuple(e['loc']))}: {_describe(dict(e))}"
+            for e in error.errors(include_url=False)
+        ]
+        raise InvalidDocument(problems) from None
+
+
+def _duplicates(kind: str, ids: Iterable[str]) -> list[str]:
+    counts = Counter(ids)
+    return [f"{kind}: id {key!r} is used {n} times" for key, n in counts.items() if n > 1]
+
+
+def check_references(scenario: Scenario) -> list[str]:
+    """List the cross-reference problems of a scenario whose shape is valid.
+
+    Parameters
+    ----------
+    scenario
+        A scenario that passed shape validation.
+
+    Returns
+    -------
+    list of str
+        One message per problem, each starting with the JSON path; empty when all is well.
+    """
+    problems = _duplicates("villages", (v.id for v in scenario.villages))
+    problems += _duplicates("workers", (w.id for w in scenario.workers))
+    problems += _duplicates("resources", (r.id for r in scenario.resources))
+    problems += _duplicates("needs", (n.id for n in scenario.needs))
+    villages = {v.id for v in scenario.villages}
+    workers = {w.id for w in scenario.workers}
+    resources = {r.id for r in scenario.resources}
+    for i, need in enumerate(scenario.needs):
+        at = f"needs[{i}]"
+        if need.village not in villages:
+            problems.append(f"{at}.village: unknown village {need.village!r}")
+        for field in ("preferred_workers", "excluded_workers"):
+            for j, worker_id in enumerate(getattr(need, field)):
+                if worker_id not in workers:
+                    problems.append(f"{at}.{field}[{j}]: unknown worker {worker_id!r}")
+        seen: set[str] = set()
+        for j, amount in enumerate(need.resources):
+            if amount.id not in resources:
+                problems.append(f"{at}.resources[{j}].id: unknown resource {amount.id!r}")
+            if amount.id in seen:
+                problems.append(f"{at}.resources[{j}].id: resource {amount.id!r} listed twice")
+            seen.add(amount.id)
+    return problems
+
+
+def parse_scenario(text: str | bytes) -> Scenario:
+    """Validate a scenario document, shape and cross-references.
+
+    Parameters
+    ----------
+    text
+        The JSON text of a ``mulin.scenario/1`` document.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    InvalidDocument
+        With every problem found, each naming its JSON path.
+    """
+    scenario = _parse(text, Scenario)
+    problems = check_references(scenario)
+    if problems:
+        raise InvalidDocument(problems)
+    return scenario
+
+
+def parse_plan(text: str | bytes) -> Plan:
+    """Validate the shape of a plan document (its rules are the checker's job).
+
+    Parameters
+    ----------
+    text
+        The JSON text of a ``mulin.plan/1`` document.
+
+    Returns
+    -------
+    Plan
+        The plan.
+
+    Raises
+    ------
+    InvalidDocument
+        With every shape problem, each naming its JSON path.
+    """
+    return _parse(text, Plan)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InvalidDocument([f"(root): cannot read {path}: {error.strerror}"]) from None
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read and validate a scenario file; see :func:`parse_scenario`."""
+    return parse_scenario(_read(path))
+
+
+def load_plan(path: Path) -> Plan:
+    """Read and validate a plan file; see :func:`parse_plan`."""
+    return parse_plan(_read(path))

@@ -1,0 +1,109 @@
+"""Types shared by the scenario and plan formats (the wire shape)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
+
+
+def _check_time(value: str) -> str:
+    if not _TIME.match(value):
+        raise PydanticCustomError("time_format", "{value} is not a time HH:MM", {"value": repr(value)})
+    return value
+
+
+TimeOfDay = Annotated[str, AfterValidator(_check_time)]
+"""Local time ``HH:MM`` from ``00:00`` to ``24:00``."""
+
+Identifier = Annotated[str, Field(min_length=1, max_length=100)]
+Count = Annotated[int, Field(ge=0)]
+
+
+def time_to_minutes(value: str) -> int:
+    """Minutes after midnight of a validated ``HH:MM`` time.
+
+    Parameters
+    ----------
+    value
+        A time in ``HH:MM`` form (``24:00`` allowed).
+
+    Returns
+    -------
+    int
+        Minutes since 00:00.
+    """
+    hours, minutes = value.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def minutes_to_time(minutes: int) -> str:
+    """Format minutes after midnight as ``HH:MM``.
+
+    Parameters
+    ----------
+    minutes
+        Minutes since 00:00, from 0 to 1440.
+
+    Returns
+    -------
+    str
+        The time as ``HH:MM``.
+    """
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+class WireModel(BaseModel):
+    """Base of every wire model: unknown fields are errors, except under ``extra``."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
+
+    extra: Any = Field(default=None, description="Kept and ignored: free data for other tools.")
+
+
+class Location(WireModel):
+    """A point on the map in WGS84 degrees."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class ResourceAmount(WireModel):
+    """A quantity of one charity resource."""
+
+    id: Identifier
+    quantity: int = Field(ge=1)
+
+
+Role = Literal["social_worker", "volunteer", "liaison"]
+ROLES: tuple[Role, ...] = ("social_worker", "volunteer", "liaison")
+StaffKey = Literal["social_worker", "volunteer", "liaison", "any"]
+
+
+def json_path(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic error location as a JSON path like ``needs[12].window.from``.
+
+    Parameters
+    ----------
+    loc
+        The location tuple of a pydantic error.
+
+    Returns
+    -------
+    str
+        The path, or ``(root)`` for the document itself.
+    """
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(root)"

@@ -1,0 +1,123 @@
+"""The plan format ``mulin.plan/1``: a weekly dispatch plan (see shared spec)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from service.wire.common import Count, Day, Identifier, ResourceAmount, TimeOfDay, WireModel
+
+PLAN_FORMAT = "mulin.plan/1"
+
+PlanStatus = Literal["optimal", "feasible", "infeasible"]
+ReasonCode = Literal[
+    "no_qualified_worker",
+    "out_of_range",
+    "no_shared_availability",
+    "capacity_exhausted",
+    "resource_out_of_stock",
+    "excluded",
+]
+
+
+class SolverInfo(WireModel):
+    """What produced the plan."""
+
+    name: str
+    wall_seconds: float = Field(ge=0)
+    objective: float | None = None
+    bound: float | None = None
+    gap_percent: float | None = Field(default=None, description="(bound - objective) / bound.")
+    seed: int | None = None
+    workers: int | None = None
+    time_limit_seconds: float | None = None
+    ortools_version: str | None = None
+
+
+class PlannedVisit(WireModel):
+    """One planned visit: a team at a household on a day and time."""
+
+    need_id: Identifier
+    visit: int = Field(ge=1)
+    day: Day
+    start: TimeOfDay
+    end: TimeOfDay
+    worker_ids: list[Identifier] = Field(min_length=1)
+    resources: list[ResourceAmount] = Field(default_factory=list)
+
+
+class Stop(WireModel):
+    """A visit on a route."""
+
+    need_id: Identifier
+    visit: int = Field(ge=1)
+
+
+class Route(WireModel):
+    """One worker's visits in one shift, in the order driven."""
+
+    worker_id: Identifier
+    day: Day
+    shift: Count
+    stops: list[Stop] = Field(min_length=1)
+    travel_minutes: Count
+    service_minutes: Count
+
+
+class Reason(WireModel):
+    """Why a need was not fully served: a code and a sentence for the coordinator."""
+
+    code: ReasonCode
+    message: str
+
+
+class Unmet(WireModel):
+    """A need with fewer visits or resource units than requested."""
+
+    need_id: Identifier
+    missing_visits: Count
+    missing_resources: list[ResourceAmount] = Field(default_factory=list)
+    reasons: list[Reason] = Field(min_length=1)
+
+
+class Shortage(WireModel):
+    """One more worker with this role or skill, on these days, in these villages, would serve
+    this many more unmet visits."""
+
+    kind: Literal["role", "skill", "language"]
+    code: str
+    days: list[Day]
+    villages: list[Identifier]
+    visits: Count
+    message: str
+
+
+class Metrics(WireModel):
+    """Totals of the plan."""
+
+    visits_requested: Count
+    visits_planned: Count
+    coverage_by_priority: dict[str, float]
+    travel_minutes: Count
+    service_minutes: Count
+    requested_by_priority: dict[str, int] = Field(default_factory=dict)
+    planned_by_priority: dict[str, int] = Field(default_factory=dict)
+    bound_by_priority: dict[str, int] = Field(default_factory=dict)
+    resource_units_requested: Count | None = None
+    resource_units_given: Count | None = None
+    preferred_worker_visits: Count | None = None
+    shortages: list[Shortage] = Field(default_factory=list)
+
+
+class Plan(WireModel):
+    """A weekly dispatch plan (``mulin.plan/1``)."""
+
+    format: Literal["mulin.plan/1"]
+    scenario: str
+    status: PlanStatus
+    solver: SolverInfo
+    visits: list[PlannedVisit] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
+    unmet: list[Unmet] = Field(default_factory=list)
+    metrics: Metrics
