@@ -1,0 +1,1 @@
+"""Mulin (睦邻): weekly dispatch for grassroots social work stations."""

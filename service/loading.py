@@ -53,7 +53,7 @@ def _describe(error: dict[str, object]) -> str:
 def _parse(text: str | bytes, model: type[ModelT]) -> ModelT:
     if len(text) > MAX_FILE_BYTES:
         raise InvalidDocument([f"(root): the file is larger than {MAX_FILE_BYTES} bytes"])
-    if not (text.strip() if isinstance(text, str) else text.strip()):
+    if not text.strip():
         raise InvalidDocument(["(root): the file is empty"])
     try:
         data = json.loads(text)

@@ -16,7 +16,9 @@ _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
 
 def _check_time(value: str) -> str:
     if not _TIME.match(value):
-        raise PydanticCustomError("time_format", "{value} is not a time HH:MM", {"value": repr(value)})
+        raise PydanticCustomError(
+            "time_format", "{value} is not a time HH:MM", {"value": repr(value)}
+        )
     return value
 
 

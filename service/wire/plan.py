@@ -33,6 +33,9 @@ class SolverInfo(WireModel):
     workers: int | None = None
     time_limit_seconds: float | None = None
     ortools_version: str | None = None
+    phases: dict[str, float] = Field(
+        default_factory=dict, description="Seconds spent in each phase of planning."
+    )
 
 
 class PlannedVisit(WireModel):
@@ -82,8 +85,7 @@ class Unmet(WireModel):
 
 
 class Shortage(WireModel):
-    """One more worker with this role or skill, on these days, in these villages, would serve
-    this many more unmet visits."""
+    """A shortage: one more worker with this role, skill or language would serve more visits."""
 
     kind: Literal["role", "skill", "language"]
     code: str

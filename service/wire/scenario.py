@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -121,11 +122,9 @@ class Worker(WireModel):
                         {"day": day, "index": index},
                     )
             ordered = sorted(spans)
-            for (_, end), (start, _) in zip(ordered, ordered[1:], strict=False):
+            for (_, end), (start, _) in itertools.pairwise(ordered):
                 if start < end:
-                    raise PydanticCustomError(
-                        "shift_overlap", "{day} shifts overlap", {"day": day}
-                    )
+                    raise PydanticCustomError("shift_overlap", "{day} shifts overlap", {"day": day})
         return value
 
 

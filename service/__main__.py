@@ -1,0 +1,5 @@
+"""``python -m service``: the ``mulin`` command."""
+
+from service.cli import main
+
+main()

@@ -1,0 +1,228 @@
+"""The ``mulin`` command line: replay, check, generate, schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from service.checker import check_plan
+from service.generator import generate_town
+from service.loading import InvalidDocument, load_plan, load_scenario
+from service.messages import LANGUAGES, Language, say
+from service.planning import PlanOptions, plan_week
+from service.wire.plan import Plan
+from service.wire.scenario import Scenario
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Mulin (睦邻): weekly dispatch for social work stations.",
+)
+out = Console()
+err = Console(stderr=True)
+EXIT_INVALID_INPUT = 2
+EXIT_PLAN_INVALID = 1
+
+
+def _language() -> Language:
+    value = os.environ.get("MULIN_LANG", "zh")
+    return value if value in LANGUAGES else "zh"  # type: ignore[return-value]
+
+
+LangOption = Annotated[
+    str, typer.Option("--lang", help="Language of messages: zh (default) or en.")
+]
+
+
+def _pick_language(lang: str | None) -> Language:
+    if lang is None:
+        return _language()
+    if lang not in LANGUAGES:
+        err.print(f"--lang: {lang!r} is not one of zh, en")
+        raise typer.Exit(EXIT_INVALID_INPUT)
+    return lang  # type: ignore[return-value]
+
+
+def _fail_invalid(title: str, error: InvalidDocument) -> None:
+    err.print(f"[bold red]{title}[/] ({len(error.problems)}):")
+    for problem in error.problems[:50]:
+        err.print(f"  {problem}", markup=False, highlight=False)
+    if len(error.problems) > 50:
+        err.print(f"  … {len(error.problems) - 50} more")
+    raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+def _load_scenario(path: Path, language: Language) -> Scenario:
+    try:
+        return load_scenario(path)
+    except InvalidDocument as error:
+        _fail_invalid(say(language, "invalid.scenario"), error)
+        raise  # unreachable: _fail_invalid exits
+
+
+def _summary(plan: Plan, language: Language) -> None:
+    """Print the plan's figures: per priority, totals, status, gap, time, unmet, shortages."""
+    m = plan.metrics
+    table = Table(title=f"{say(language, 'summary.title')}: {plan.scenario}")
+    for key in ("priority", "requested", "planned", "bound", "coverage"):
+        table.add_column(say(language, f"summary.{key}"), justify="right")
+    for p, requested in m.requested_by_priority.items():
+        table.add_row(
+            p,
+            str(requested),
+            str(m.planned_by_priority.get(p, 0)),
+            str(m.bound_by_priority.get(p, "–")),
+            f"{m.coverage_by_priority.get(p, 0.0):.1%}",
+        )
+    table.add_row(
+        say(language, "summary.total"),
+        str(m.visits_requested),
+        str(m.visits_planned),
+        str(sum(m.bound_by_priority.values())) if m.bound_by_priority else "–",
+        f"{m.visits_planned / max(m.visits_requested, 1):.1%}",
+    )
+    out.print(table)
+    gap = plan.solver.gap_percent
+    out.print(
+        f"{say(language, 'summary.status')}: {say(language, f'status.{plan.status}')}  "
+        f"{say(language, 'summary.travel')}: {m.travel_minutes}  "
+        f"{say(language, 'summary.service')}: {m.service_minutes}  "
+        f"{say(language, 'summary.gap')}: {'–' if gap is None else f'{gap:.4f}%'}  "
+        f"{say(language, 'summary.time')}: {plan.solver.wall_seconds:.1f}"
+    )
+    if plan.unmet:
+        out.print(f"[bold]{say(language, 'summary.unmet')}[/] ({len(plan.unmet)}):")
+        for entry in plan.unmet[:8]:
+            reason = entry.reasons[0]
+            out.print(
+                escape(f"  {entry.need_id} [{reason.code}] {reason.message}"), highlight=False
+            )
+        if len(plan.unmet) > 8:
+            out.print(f"  … {len(plan.unmet) - 8}")
+    if m.shortages:
+        out.print(f"[bold]{say(language, 'summary.shortages')}[/]:")
+        for shortage in m.shortages:
+            out.print(f"  {shortage.message}", highlight=False)
+
+
+@app.command()
+def replay(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (mulin.scenario/1).")],
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write the plan (mulin.plan/1) here.")
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="Solver seconds.", min=0.1)] = 30.0,
+    seed: Annotated[int, typer.Option(help="Random seed.", min=0)] = 0,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers.", min=1, max=64)] = 2,
+    lang: LangOption = None,  # type: ignore[assignment]
+) -> None:
+    """Plan a scenario's week, check the plan, write it and print its summary."""
+    language = _pick_language(lang)
+    loaded = _load_scenario(scenario, language)
+    options = PlanOptions(time_limit=time_limit, seed=seed, workers=workers, language=language)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(say(language, "progress"), total=1.0)
+
+        def progress(phase: str, fraction: float) -> None:
+            bar.update(
+                task, completed=fraction, description=f"{say(language, 'progress')}: {phase}"
+            )
+
+        plan = plan_week(loaded, options, progress)
+    violations = check_plan(loaded, plan)
+    if out_path is not None:
+        out_path.write_text(
+            plan.model_dump_json(by_alias=True, exclude_none=True, indent=2), encoding="utf-8"
+        )
+    _summary(plan, language)
+    if out_path is not None:
+        out.print(f"{say(language, 'summary.written')} {out_path}")
+    if violations:
+        err.print(f"[bold red]{say(language, 'check.invalid', count=len(violations))}[/]")
+        for violation in violations[:20]:
+            err.print(f"  rule {violation.rule} {violation.code}: {violation.message}")
+        raise typer.Exit(EXIT_PLAN_INVALID)
+
+
+@app.command()
+def check(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file.")],
+    plan: Annotated[Path, typer.Argument(help="Plan file to check against it.")],
+    lang: LangOption = None,  # type: ignore[assignment]
+) -> None:
+    """Check a plan against the spec's rules: exit 0 if valid, 1 with the violations."""
+    language = _pick_language(lang)
+    loaded = _load_scenario(scenario, language)
+    try:
+        loaded_plan = load_plan(plan)
+    except InvalidDocument as error:
+        _fail_invalid(say(language, "invalid.plan"), error)
+        return
+    violations = check_plan(loaded, loaded_plan)
+    if not violations:
+        out.print(say(language, "check.valid"))
+        return
+    out.print(say(language, "check.invalid", count=len(violations)))
+    for violation in violations:
+        out.print(f"  rule {violation.rule} {violation.code}: {violation.message}", highlight=False)
+    raise typer.Exit(EXIT_PLAN_INVALID)
+
+
+@app.command()
+def generate(
+    villages: Annotated[int, typer.Option(help="Villages and communities.", min=1, max=500)],
+    needs: Annotated[int, typer.Option(help="Requested visits in the week.", min=0, max=100_000)],
+    seed: Annotated[int, typer.Option(help="Random seed.", min=0)] = 0,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Generate a synthetic town's week shaped by the municipal rules."""
+    try:
+        town = generate_town(villages, needs, seed)
+    except ValueError as error:
+        err.print(str(error))
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+    text = town.model_dump_json(by_alias=True, exclude_none=True, indent=2)
+    if out_path is None:
+        sys.stdout.write(text + "\n")
+    else:
+        out_path.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def schema(
+    which: Annotated[str, typer.Argument(help="scenario or plan")],
+) -> None:
+    """Print the JSON Schema of the scenario or plan format."""
+    models = {"scenario": Scenario, "plan": Plan}
+    if which not in models:
+        err.print(f"which: {which!r} is not one of scenario, plan")
+        raise typer.Exit(EXIT_INVALID_INPUT)
+    sys.stdout.write(json_schema(which) + "\n")
+
+
+def json_schema(which: str) -> str:
+    """The JSON Schema of ``scenario`` or ``plan`` as indented JSON text."""
+    model = {"scenario": Scenario, "plan": Plan}[which]
+    return json.dumps(model.model_json_schema(by_alias=True), indent=2, ensure_ascii=False)
+
+
+def main() -> None:
+    """Run the ``mulin`` command."""
+    app()

@@ -1,0 +1,1 @@
+"""The matching core in solver shape: arrays, integer minutes, no wire or storage types."""

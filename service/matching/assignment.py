@@ -1,0 +1,183 @@
+"""The generic capacitated assignment problem over numpy arrays (the lower layer).
+
+Items are given to agents through candidate pairs. Each pair costs something and uses some of
+its agent's capacity in one or more dimensions. An assigned item takes ``item_slots`` pairs
+(one agent each, 1 for the classical GAP; a team for a visit). Mandatory items must be
+assigned; optional ones are served tier by tier, most urgent priority first, and the cost is
+minimised last. Side constraints are plain linear rows over pairs and items, so callers never
+touch the solver. The classical Generalized Assignment Problem is the special case with every
+item mandatory, one slot, one capacity dimension and no side rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from service.matching.problem import BoolArray, IntArray
+from service.matching.solution import SolveStatus
+
+
+@dataclass
+class LinearRows:
+    """Side constraints ``lo <= a·x[pairs] + b·y[items] + c·peak[agents] <= hi``.
+
+    ``peak[agent]`` is the largest ``pair_peak`` among the agent's assigned pairs (0 if none).
+    """
+
+    pairs: list[IntArray] = field(default_factory=list)
+    pair_coefs: list[IntArray] = field(default_factory=list)
+    items: list[IntArray] = field(default_factory=list)
+    item_coefs: list[IntArray] = field(default_factory=list)
+    lo: list[int] = field(default_factory=list)
+    hi: list[int] = field(default_factory=list)
+    agents: list[IntArray] = field(default_factory=list)
+    agent_coefs: list[IntArray] = field(default_factory=list)
+
+    def add(
+        self,
+        pairs: IntArray | list[int],
+        pair_coefs: IntArray | list[int],
+        items: IntArray | list[int] = (),  # type: ignore[assignment]
+        item_coefs: IntArray | list[int] = (),  # type: ignore[assignment]
+        *,
+        lo: int = -(2**40),
+        hi: int = 2**40,
+        agents: IntArray | list[int] = (),  # type: ignore[assignment]
+        agent_coefs: IntArray | list[int] = (),  # type: ignore[assignment]
+    ) -> None:
+        """Append one row; coefficient arrays are aligned with their index arrays."""
+        self.agents.append(np.asarray(agents, dtype=np.int64))
+        self.agent_coefs.append(np.asarray(agent_coefs, dtype=np.int64))
+        self.pairs.append(np.asarray(pairs, dtype=np.int64))
+        self.pair_coefs.append(np.asarray(pair_coefs, dtype=np.int64))
+        self.items.append(np.asarray(items, dtype=np.int64))
+        self.item_coefs.append(np.asarray(item_coefs, dtype=np.int64))
+        self.lo.append(lo)
+        self.hi.append(hi)
+
+    def __len__(self) -> int:
+        return len(self.lo)
+
+
+@dataclass(frozen=True)
+class AssignmentProblem:
+    """A capacitated assignment problem.
+
+    Attributes
+    ----------
+    pair_item, pair_agent
+        ``(pairs,)`` the item and agent of each candidate pair.
+    pair_cost
+        ``(pairs,)`` cost of the pair when used (minimised after the tiers).
+    pair_use
+        ``(pairs, dims)`` capacity the pair uses on its agent.
+    agent_capacity
+        ``(agents, dims)`` capacity of each agent.
+    item_slots
+        ``(items,)`` pairs an assigned item takes.
+    item_mandatory
+        ``(items,)`` whether the item must be assigned.
+    item_priority
+        ``(items,)`` 1 (most urgent) to 5; optional items are maximised tier by tier.
+    rows
+        Side constraints.
+    pair_peak
+        ``(pairs,)`` optional: the largest ``pair_peak`` among an agent's assigned pairs is
+        added to its use of capacity dimension 0 (a set-up or return trip paid once per agent).
+        Side rows may count that peak too (``LinearRows.agents``).
+    """
+
+    pair_item: IntArray
+    pair_agent: IntArray
+    pair_cost: IntArray
+    pair_use: IntArray
+    agent_capacity: IntArray
+    item_slots: IntArray
+    item_mandatory: BoolArray
+    item_priority: IntArray
+    rows: LinearRows = field(default_factory=LinearRows)
+    pair_peak: IntArray | None = None
+
+    def __post_init__(self) -> None:
+        n_pairs = len(self.pair_item)
+        for name in ("pair_agent", "pair_cost"):
+            if len(getattr(self, name)) != n_pairs:
+                raise ValueError(f"{name} has {len(getattr(self, name))} entries, not {n_pairs}.")
+        if self.pair_use.shape != (n_pairs, self.agent_capacity.shape[1]):
+            raise ValueError("pair_use must be (pairs, dims) with dims as agent_capacity.")
+        if n_pairs and (self.pair_item.max() >= self.n_items or self.pair_item.min() < 0):
+            raise ValueError("pair_item refers to an item that does not exist.")
+        if n_pairs and (self.pair_agent.max() >= self.n_agents or self.pair_agent.min() < 0):
+            raise ValueError("pair_agent refers to an agent that does not exist.")
+
+    @property
+    def n_items(self) -> int:
+        """Number of items."""
+        return len(self.item_slots)
+
+    @property
+    def n_agents(self) -> int:
+        """Number of agents."""
+        return len(self.agent_capacity)
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """How long and how to search.
+
+    Parameters
+    ----------
+    time_limit
+        Wall seconds for the whole solve, every phase included.
+    seed
+        Random seed of the search.
+    workers
+        Search workers (threads).
+    """
+
+    time_limit: float = 10.0
+    seed: int = 0
+    workers: int = 2
+
+    def __post_init__(self) -> None:
+        if not self.time_limit > 0:
+            raise ValueError(f"time_limit = {self.time_limit} not understood; it must be > 0.")
+        if self.seed < 0:
+            raise ValueError(f"seed = {self.seed} not understood; it must be >= 0.")
+        if self.workers < 1:
+            raise ValueError(f"workers = {self.workers} not understood; it must be >= 1.")
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    """The outcome of solving an assignment problem.
+
+    Attributes
+    ----------
+    status
+        OPTIMAL when every phase was proven; FEASIBLE when a solution exists but some phase was
+        not proven; INFEASIBLE when mandatory items cannot all be assigned; UNKNOWN when no
+        solution was found in time.
+    objective, bound
+        Cost of the solution and the proven lower bound on it (cost phase).
+    wall_seconds, first_solution_seconds
+        Total time, and time until the first solution of the first phase.
+    assigned
+        ``(pairs,)`` which pairs are used.
+    item_served
+        ``(items,)`` which items are assigned.
+    tier_served, tier_bound
+        Per priority: items served and the proven upper bound of that phase.
+    """
+
+    status: SolveStatus
+    objective: int | None
+    bound: int | None
+    wall_seconds: float
+    first_solution_seconds: float | None
+    assigned: BoolArray
+    item_served: BoolArray
+    tier_served: dict[int, int]
+    tier_bound: dict[int, int]

@@ -1,0 +1,243 @@
+"""Why a need was not fully served, from facts: who is qualified, in range, free, and busy.
+
+Findings carry codes and numbers; the domain layer turns them into sentences.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from service.matching.candidates import Candidates, team_possible
+from service.matching.problem import N_ROLES, STAFF_ANY, Problem
+from service.matching.solution import Solution
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason, with the facts a coordinator needs to act on it.
+
+    Attributes
+    ----------
+    code
+        A reason code of the spec.
+    workers
+        How many workers passed the checks before this one failed.
+    days
+        Days (0 = Monday) the finding is about.
+    detail
+        Numbers and codes for the message: ``lacking`` (what nobody has), ``nearest`` and
+        ``limit`` (minutes), ``busy_visits`` and ``busy_priorities``, ``resource`` and
+        ``quantity``, ``excluded`` (worker indices).
+    """
+
+    code: str
+    workers: int = 0
+    days: tuple[int, ...] = ()
+    detail: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Unserved:
+    """A need short of visits or resource units, with its findings."""
+
+    need: int
+    missing_visits: int
+    missing_resources: dict[int, int]
+    findings: list[Finding]
+
+
+@dataclass(frozen=True)
+class ShortageFinding:
+    """One more worker with ``code`` (a role, skill or language) would serve unmet visits."""
+
+    kind: str
+    code: int
+    days: tuple[int, ...]
+    needs: tuple[int, ...]
+    visits: int
+
+
+def _lacking(problem: Problem, need: int, workers: np.ndarray) -> list[tuple[str, int]]:
+    """What no worker of ``workers`` brings: roles short, skills and languages nobody has."""
+    lacking: list[tuple[str, int]] = []
+    roles = np.bincount(problem.worker_role[workers], minlength=N_ROLES)
+    for role in range(N_ROLES):
+        if roles[role] < problem.need_staff[need, role]:
+            lacking.append(("role", role))
+    if len(workers) < problem.staff_total(need) and not lacking:
+        lacking.append(("role", STAFF_ANY))
+    held = problem.worker_skills[workers].any(axis=0)
+    lacking += [("skill", int(s)) for s in np.flatnonzero(problem.need_skills[need] & ~held)]
+    wanted = problem.need_languages[need]
+    if wanted.any() and not problem.worker_languages[workers][:, wanted].any():
+        lacking += [("language", int(lang)) for lang in np.flatnonzero(wanted)]
+    return lacking
+
+
+def _brings(problem: Problem, worker: int, what: tuple[str, int]) -> bool:
+    """Whether ``worker`` has the role, skill or language ``what``."""
+    kind, code = what
+    if kind == "role":
+        return code == STAFF_ANY or bool(problem.worker_role[worker] == code)
+    if kind == "skill":
+        return bool(problem.worker_skills[worker, code])
+    return bool(problem.worker_languages[worker, code])
+
+
+def _visit_findings(
+    problem: Problem, candidates: Candidates, solution: Solution, need: int
+) -> list[Finding]:
+    """The reasons one need is short of visits."""
+    role_fits = np.flatnonzero(candidates.role_fits[:, need])
+    lacking = _lacking(problem, need, role_fits)
+    if lacking:
+        return [Finding("no_qualified_worker", len(role_fits), (), {"lacking": lacking})]
+    qualified = np.flatnonzero(candidates.qualified[:, need])
+    if not team_possible(problem, need, qualified):
+        excluded = np.flatnonzero(problem.need_excluded[need] & candidates.role_fits[:, need])
+        return [Finding("excluded", len(qualified), (), {"excluded": excluded.tolist()})]
+    in_range = np.flatnonzero(candidates.in_range[:, need])
+    if not team_possible(problem, need, in_range):
+        lacking = _lacking(problem, need, in_range) or [("role", STAFF_ANY)]
+        helpers = [
+            w for w in qualified if w not in set(in_range) and _brings(problem, w, lacking[0])
+        ]
+        nearest = min(helpers or qualified.tolist(), key=lambda w: candidates.oneway[w, need])
+        return [
+            Finding(
+                "out_of_range",
+                len(qualified),
+                (),
+                {
+                    "lacking": lacking,
+                    "nearest": int(candidates.oneway[nearest, need]),
+                    "limit": int(problem.worker_max_travel[nearest]),
+                },
+            )
+        ]
+    window = [int(d) for d in np.flatnonzero(problem.need_days[need])]
+    possible = tuple(
+        d for d in window if team_possible(problem, need, candidates.workers_for(need, d))
+    )
+    findings = []
+    if len(possible) < problem.need_visits[need]:
+        findings.append(Finding("no_shared_availability", len(in_range), possible))
+    served_days = {v.day for v in solution.visits if v.need == need}
+    open_days = tuple(d for d in possible if d not in served_days)
+    if open_days:
+        pool = set(np.flatnonzero(candidates.day_ok[:, list(open_days), need].any(axis=1)).tolist())
+        busy = [
+            int(problem.need_priority[v.need])
+            for v in solution.visits
+            if v.day in open_days and pool & set(v.team)
+        ]
+        findings.append(
+            Finding(
+                "capacity_exhausted",
+                len(pool),
+                open_days,
+                {
+                    "busy_visits": len(busy),
+                    "busy_priorities": (min(busy), max(busy)) if busy else (),
+                },
+            )
+        )
+    return findings or [Finding("capacity_exhausted", len(in_range), possible)]
+
+
+def diagnose(problem: Problem, candidates: Candidates, solution: Solution) -> list[Unserved]:
+    """Explain every need short of visits or resource units.
+
+    Parameters
+    ----------
+    problem, candidates
+        The week and its feasibility facts.
+    solution
+        The plan to explain.
+
+    Returns
+    -------
+    list of Unserved
+        In need order; each has at least one finding.
+    """
+    planned = Counter(v.need for v in solution.visits)
+    explained = []
+    for need in range(problem.n_needs):
+        missing = int(problem.need_visits[need]) - planned[need]
+        short = problem.need_request[need] - solution.given[need]
+        missing_resources = {int(r): int(short[r]) for r in np.flatnonzero(short > 0)}
+        if missing <= 0 and not missing_resources:
+            continue
+        findings = _visit_findings(problem, candidates, solution, need) if missing > 0 else []
+        if planned[need] > 0:
+            for resource, quantity in missing_resources.items():
+                findings.append(
+                    Finding(
+                        "resource_out_of_stock", detail={"resource": resource, "quantity": quantity}
+                    )
+                )
+        explained.append(Unserved(need, max(missing, 0), missing_resources, findings))
+    return explained
+
+
+def shortages(
+    problem: Problem, candidates: Candidates, unserved: list[Unserved], limit: int = 5
+) -> list[ShortageFinding]:
+    """Which role, skill or language, on which days, would serve the most unmet visits.
+
+    For each need short of visits, its bottleneck is the requirement with the fewest workers in
+    range who hold it; its missing visits are counted for that requirement. One more worker can
+    make about ``max_visits_per_day`` visits a day, so the count per day is capped at 6.
+
+    Parameters
+    ----------
+    problem, candidates
+        The week and its feasibility facts.
+    unserved
+        The diagnosis of the plan.
+    limit
+        How many shortages to return at most.
+
+    Returns
+    -------
+    list of ShortageFinding
+        Most unmet visits first.
+    """
+    buckets: dict[tuple[str, int], list[int]] = {}
+    for entry in unserved:
+        if entry.missing_visits <= 0:
+            continue
+        need = entry.need
+        pool = candidates.in_range[:, need]
+        options: list[tuple[int, str, int]] = []
+        for role in range(N_ROLES):
+            if problem.need_staff[need, role]:
+                supply = int((pool & (problem.worker_role == role)).sum())
+                options.append((supply - int(problem.need_staff[need, role]), "role", role))
+        if problem.need_staff[need, STAFF_ANY] and not options:
+            options.append((int(pool.sum()), "role", STAFF_ANY))
+        for skill in np.flatnonzero(problem.need_skills[need]):
+            options.append(
+                (int((pool & problem.worker_skills[:, skill]).sum()), "skill", int(skill))
+            )
+        wanted = problem.need_languages[need]
+        if wanted.any():
+            speaks = pool & problem.worker_languages[:, wanted].any(axis=1)
+            options.append((int(speaks.sum()), "language", int(np.flatnonzero(wanted)[0])))
+        _, kind, code = min(options)
+        buckets.setdefault((kind, code), []).append(need)
+    found = []
+    for (kind, code), needs in buckets.items():
+        per_day: Counter[int] = Counter()
+        missing = {e.need: e.missing_visits for e in unserved}
+        for need in needs:
+            for day in np.flatnonzero(problem.need_days[need]).tolist():
+                per_day[day] += missing[need]
+        days = tuple(sorted(d for d, _ in per_day.most_common(3)))
+        visits = min(sum(missing[n] for n in needs), 6 * len(per_day))
+        found.append(ShortageFinding(kind, code, days, tuple(needs), visits))
+    found.sort(key=lambda s: (-s.visits, s.kind, s.code))
+    return found[:limit]

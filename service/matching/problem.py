@@ -1,0 +1,118 @@
+"""The solver shape: one town's week as plain arrays, in integer minutes.
+
+Nothing here knows about JSON, pydantic or OR-Tools. Workers, needs, resources and points are
+numbered from 0; days are 0 (Monday) to 6 (Sunday); times are minutes after midnight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+ROLE_SOCIAL_WORKER = 0
+ROLE_VOLUNTEER = 1
+ROLE_LIAISON = 2
+STAFF_ANY = 3
+"""Column of ``Problem.need_staff`` for slots any role may fill."""
+N_ROLES = 3
+N_DAYS = 7
+PRIORITIES = (1, 2, 3, 4, 5)
+UNLIMITED = 10**6
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A worker's working span on one day, in minutes after midnight."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A town's week in the solver shape.
+
+    Attributes
+    ----------
+    travel
+        ``(modes, points, points)`` travel minutes per transport mode.
+    worker_role, worker_mode, worker_base
+        Role code, transport mode index and base point of each worker.
+    worker_skills, worker_languages
+        ``(workers, skills)`` and ``(workers, languages)`` boolean matrices.
+    worker_shifts
+        ``worker_shifts[w][d]``: the worker's shifts on day ``d``, in the scenario's order.
+    worker_week_minutes, worker_day_visits, worker_max_travel
+        Caps (``UNLIMITED`` when the scenario sets none).
+    need_point, need_priority, need_visits, need_duration
+        Per need: location point, priority 1-5, visits requested, minutes per visit.
+    need_days, need_from, need_to
+        ``(needs, 7)`` allowed days and the window's start and end minutes.
+    need_staff
+        ``(needs, 4)`` workers per visit by role, the last column for any role.
+    need_skills, need_languages
+        Required skills (all, between the team) and languages (one of, by someone).
+    need_excluded, need_preferred
+        ``(needs, workers)`` hard exclusions and soft preferences.
+    need_mandatory
+        Whether the need is mandatory.
+    need_request, need_eligible
+        ``(needs, resources)`` units requested and whether the need may receive the resource.
+    resource_stock
+        Units available this week.
+    """
+
+    travel: IntArray
+    worker_role: IntArray
+    worker_mode: IntArray
+    worker_base: IntArray
+    worker_skills: BoolArray
+    worker_languages: BoolArray
+    worker_shifts: tuple[tuple[tuple[Shift, ...], ...], ...]
+    worker_week_minutes: IntArray
+    worker_day_visits: IntArray
+    worker_max_travel: IntArray
+    need_point: IntArray
+    need_priority: IntArray
+    need_visits: IntArray
+    need_duration: IntArray
+    need_days: BoolArray
+    need_from: IntArray
+    need_to: IntArray
+    need_staff: IntArray
+    need_skills: BoolArray
+    need_languages: BoolArray
+    need_excluded: BoolArray
+    need_preferred: BoolArray
+    need_mandatory: BoolArray
+    need_request: IntArray
+    need_eligible: BoolArray
+    resource_stock: IntArray
+
+    @property
+    def n_workers(self) -> int:
+        """Number of workers."""
+        return len(self.worker_role)
+
+    @property
+    def n_needs(self) -> int:
+        """Number of needs."""
+        return len(self.need_priority)
+
+    @property
+    def max_shifts(self) -> int:
+        """The largest number of shifts any worker has on one day."""
+        return max((len(day) for days in self.worker_shifts for day in days), default=0)
+
+    def leg(self, worker: int, a: int, b: int) -> int:
+        """Travel minutes from point ``a`` to point ``b`` for ``worker``."""
+        return int(self.travel[self.worker_mode[worker], a, b])
+
+    def staff_total(self, need: int) -> int:
+        """Workers one visit of ``need`` takes."""
+        return int(self.need_staff[need].sum())

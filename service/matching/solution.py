@@ -1,0 +1,116 @@
+"""A solved week in the solver shape, and the lexicographic key plans are compared by."""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from service.matching.problem import PRIORITIES, IntArray, Problem
+from service.matching.schedule import Schedule, Visit
+
+
+class SolveStatus(enum.Enum):
+    """How a solve ended. Infeasible and timed-out runs are results, never exceptions."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Visits, shift routes and resources handed over, with what is known of optimality.
+
+    Attributes
+    ----------
+    visits
+        Planned visits, any order.
+    routes
+        ``(worker, day, shift)`` → needs in the order driven.
+    given
+        ``(needs, resources)`` units handed over (at each need's first visit).
+    tiers_proven
+        Whether the visit counts per priority are proven best (they equal the bounds).
+    optimal
+        Whether the whole lexicographic objective is proven best.
+    bound_by_priority
+        Upper bounds on the visits per priority, taken tier by tier (``None`` where unknown).
+    """
+
+    visits: list[Visit]
+    routes: dict[tuple[int, int, int], list[int]]
+    given: IntArray
+    tiers_proven: bool = False
+    optimal: bool = False
+    bound_by_priority: dict[int, int] | None = None
+    phases: dict[str, float] = field(default_factory=dict)
+    source: str = "greedy"
+
+
+def route_travel(problem: Problem, worker: int, stops: list[int]) -> int:
+    """Travel minutes of a shift route from base through ``stops`` and back."""
+    base = int(problem.worker_base[worker])
+    points = [base, *(int(problem.need_point[n]) for n in stops), base]
+    return sum(problem.leg(worker, a, b) for a, b in itertools.pairwise(points))
+
+
+def allocate_resources(problem: Problem, served: set[int]) -> IntArray:
+    """Hand over requested resources to served needs, most urgent first, within stock.
+
+    Per resource this greedy is optimal for the spec's order (units by priority, most urgent
+    first): each tier receives as much as the stock left over by the tiers above it allows.
+
+    Parameters
+    ----------
+    problem
+        The week in solver shape.
+    served
+        Needs with at least one planned visit.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(needs, resources)`` units given.
+    """
+    given = np.zeros_like(problem.need_request)
+    order = sorted(served, key=lambda n: (problem.need_priority[n], n))
+    for r in range(problem.need_request.shape[1]):
+        left = int(problem.resource_stock[r])
+        for need in order:
+            if left == 0:
+                break
+            if problem.need_eligible[need, r]:
+                given[need, r] = min(int(problem.need_request[need, r]), left)
+                left -= int(given[need, r])
+    return given
+
+
+def from_schedule(schedule: Schedule, source: str) -> Solution:
+    """Freeze a schedule into a solution, resources allocated."""
+    visits = sorted(schedule.visits.values(), key=lambda v: (v.day, v.start, v.need))
+    routes = {key: [s.need for s in stops] for key, stops in schedule.routes.items() if stops}
+    given = allocate_resources(schedule.problem, {v.need for v in visits})
+    return Solution(visits, routes, given, source=source)
+
+
+def quality_key(problem: Problem, solution: Solution) -> tuple[int, ...]:
+    """The spec's lexicographic objective as a tuple: larger is better.
+
+    Visits per priority 1..5, resource units per priority 1..5, minus travel minutes,
+    visits by a preferred worker, minus the largest worker load.
+    """
+    per_priority = [0] * len(PRIORITIES)
+    preferred = 0
+    for visit in solution.visits:
+        per_priority[int(problem.need_priority[visit.need]) - 1] += 1
+        preferred += int(problem.need_preferred[visit.need, list(visit.team)].any())
+    units = [int(solution.given[problem.need_priority == p].sum()) for p in PRIORITIES]
+    travel = sum(route_travel(problem, w, stops) for (w, _, _), stops in solution.routes.items())
+    load = np.zeros(problem.n_workers, dtype=np.int64)
+    for visit in solution.visits:
+        load[list(visit.team)] += problem.need_duration[visit.need]
+    return (*per_priority, *units, -travel, preferred, -int(load.max(initial=0)))

@@ -1,0 +1,88 @@
+"""Plan a scenario's week: wire → solver shape, solve, explain, solver → wire."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools import __version__ as ortools_version
+
+from service.matching.assignment import SolveParams
+from service.matching.candidates import find_candidates
+from service.matching.diagnosis import diagnose, shortages
+from service.matching.planner import Progress, solve
+from service.messages import Language
+from service.to_plan import to_plan
+from service.to_solver import to_solver
+from service.wire.plan import Plan, SolverInfo
+from service.wire.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """How to plan.
+
+    Parameters
+    ----------
+    time_limit
+        Wall seconds for the solver phases.
+    seed
+        Random seed; with ``workers = 1`` the same scenario gives the same plan.
+    workers
+        CP-SAT search workers.
+    language
+        Language of reasons and shortage sentences in the plan.
+    """
+
+    time_limit: float = 30.0
+    seed: int = 0
+    workers: int = 2
+    language: Language = "zh"
+
+    def params(self) -> SolveParams:
+        """The solver parameters (validated)."""
+        return SolveParams(time_limit=self.time_limit, seed=self.seed, workers=self.workers)
+
+
+def _silent(phase: str, fraction: float) -> None:
+    """Ignore progress."""
+
+
+def plan_week(scenario: Scenario, options: PlanOptions, progress: Progress = _silent) -> Plan:
+    """Plan one town's week.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    options
+        Time limit, seed, workers, language.
+    progress
+        Receives ``(phase, fraction of the time budget used)``.
+
+    Returns
+    -------
+    Plan
+        A ``mulin.plan/1`` plan, unmet needs explained.
+    """
+    params = options.params()
+    started = time.perf_counter()
+    indexed = to_solver(scenario)
+    travel_seconds = time.perf_counter() - started
+    solution = solve(indexed.problem, params, progress=progress)
+    t = time.perf_counter()
+    candidates = find_candidates(indexed.problem)
+    unserved = diagnose(indexed.problem, candidates, solution)
+    short = shortages(indexed.problem, candidates, unserved)
+    phases = {"travel": round(travel_seconds, 3), **solution.phases}
+    phases["diagnose"] = round(time.perf_counter() - t, 3)
+    info = SolverInfo(
+        name=f"mulin {solution.source}",
+        wall_seconds=round(time.perf_counter() - started, 3),
+        seed=options.seed,
+        workers=options.workers,
+        time_limit_seconds=options.time_limit,
+        ortools_version=ortools_version,
+        phases=phases,
+    )
+    return to_plan(scenario, indexed, solution, unserved, short, info, options.language)

@@ -1,0 +1,286 @@
+"""Solver shape → wire shape: the one place a solution becomes a ``mulin.plan/1``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from service.matching.diagnosis import Finding, ShortageFinding, Unserved
+from service.matching.problem import PRIORITIES, STAFF_ANY, Problem
+from service.matching.solution import Solution, route_travel
+from service.messages import Language, days_text, say
+from service.to_solver import Indexed
+from service.wire.common import DAYS, ResourceAmount, minutes_to_time
+from service.wire.plan import (
+    PLAN_FORMAT,
+    Metrics,
+    Plan,
+    PlannedVisit,
+    Reason,
+    Route,
+    Shortage,
+    SolverInfo,
+    Stop,
+    Unmet,
+)
+from service.wire.scenario import Scenario
+
+
+def lexicographic_weights(problem: Problem) -> dict[int, int]:
+    """Weight of one visit per priority so that the weighted sum orders plans lexicographically."""
+    base = int(problem.need_visits.sum()) + 1
+    return {p: base ** (len(PRIORITIES) - p) for p in PRIORITIES}
+
+
+def _visit_numbers(solution: Solution) -> dict[tuple[int, int], int]:
+    """Visit number of each (need, day): 1, 2, … in day order."""
+    days: dict[int, list[int]] = defaultdict(list)
+    for visit in solution.visits:
+        days[visit.need].append(visit.day)
+    return {
+        (need, day): number
+        for need, listed in days.items()
+        for number, day in enumerate(sorted(listed), start=1)
+    }
+
+
+def _lacking_text(detail: dict[str, object], indexed: Indexed, language: Language) -> str:
+    """What a team lacks, as a list for a sentence."""
+    parts = []
+    for kind, value in detail["lacking"]:  # type: ignore[attr-defined]
+        if kind == "role":
+            parts.append(say(language, "lack.role", role=say(language, f"role.{value}")))
+        elif kind == "skill":
+            parts.append(say(language, "lack.skill", code=indexed.skills[value]))
+        else:
+            parts.append(say(language, "lack.language", code=indexed.languages[value]))
+    return say(language, "list.sep").join(parts)
+
+
+def _reason(
+    finding: Finding, indexed: Indexed, scenario: Scenario, need: int, language: Language
+) -> Reason:
+    """Turn one finding into a sentence for the coordinator."""
+    problem = indexed.problem
+    detail = finding.detail
+    days = days_text(language, finding.days)
+    code = finding.code
+    if code == "no_qualified_worker":
+        message = say(
+            language, "reason.no_qualified_worker", lacking=_lacking_text(detail, indexed, language)
+        )
+    elif code == "excluded":
+        ids = ", ".join(indexed.worker_ids[w] for w in detail["excluded"])  # type: ignore[attr-defined]
+        message = say(language, "reason.excluded", ids=ids)
+    elif code == "out_of_range":
+        message = say(
+            language,
+            "reason.out_of_range",
+            workers=finding.workers,
+            lacking=_lacking_text(detail, indexed, language),
+            nearest=detail["nearest"],
+            limit=detail["limit"],
+        )
+    elif code == "no_shared_availability":
+        key = "reason.no_shared_availability" + ("" if finding.days else ".none")
+        message = say(
+            language,
+            key,
+            workers=finding.workers,
+            count=len(finding.days),
+            days=days,
+            visits=int(problem.need_visits[need]),
+        )
+    elif code == "capacity_exhausted":
+        low_high = detail.get("busy_priorities") or ()
+        if low_high:
+            message = say(
+                language,
+                "reason.capacity_exhausted",
+                workers=finding.workers,
+                days=days,
+                busy=detail["busy_visits"],
+                low=low_high[0],
+                high=low_high[1],  # type: ignore[index]
+            )
+        else:
+            message = say(
+                language, "reason.capacity_exhausted.idle", workers=finding.workers, days=days
+            )
+    else:
+        resource = scenario.resources[detail["resource"]]  # type: ignore[index]
+        message = say(
+            language,
+            "reason.resource_out_of_stock",
+            resource=resource.name,
+            quantity=detail["quantity"],
+            unit=resource.unit,
+        )
+    return Reason(code=code, message=message)  # type: ignore[arg-type]
+
+
+def _shortage(
+    found: ShortageFinding, indexed: Indexed, scenario: Scenario, language: Language
+) -> Shortage:
+    """Turn a shortage finding into an entry with its sentence."""
+    if found.kind == "role":
+        code = (
+            "any"
+            if found.code == STAFF_ANY
+            else ("social_worker", "volunteer", "liaison")[found.code]
+        )
+        what = say(language, "shortage.role", role=say(language, f"role.{found.code}"))
+    elif found.kind == "skill":
+        code = indexed.skills[found.code]
+        what = say(language, "shortage.skill", code=code)
+    else:
+        code = indexed.languages[found.code]
+        what = say(language, "shortage.language", code=code)
+    village_ids = sorted({indexed.need_village[n] for n in found.needs})
+    names = {v.id: v.name for v in scenario.villages}
+    shown = say(language, "list.sep").join(names[v] for v in village_ids[:3])
+    if len(village_ids) > 3:
+        shown += " …"
+    message = say(
+        language,
+        "shortage",
+        what=what,
+        days=days_text(language, found.days),
+        villages=shown,
+        visits=found.visits,
+    )
+    return Shortage(
+        kind=found.kind,  # type: ignore[arg-type]
+        code=code,
+        days=[DAYS[d] for d in found.days],
+        villages=village_ids,
+        visits=found.visits,
+        message=message,
+    )
+
+
+def to_plan(
+    scenario: Scenario,
+    indexed: Indexed,
+    solution: Solution,
+    unserved: list[Unserved],
+    shortages: list[ShortageFinding],
+    solver: SolverInfo,
+    language: Language,
+) -> Plan:
+    """Build the wire plan of a solution.
+
+    Parameters
+    ----------
+    scenario, indexed
+        The scenario and its solver shape with id lists.
+    solution
+        The solved week.
+    unserved, shortages
+        Its diagnosis.
+    solver
+        What produced it (objective and bound are filled in here).
+    language
+        Language of the reason and shortage sentences.
+
+    Returns
+    -------
+    Plan
+        The ``mulin.plan/1`` document.
+    """
+    problem = indexed.problem
+    numbers = _visit_numbers(solution)
+    first_day = {need: day for (need, day), number in numbers.items() if number == 1}
+    visits = []
+    for visit in solution.visits:
+        need = visit.need
+        given = []
+        if first_day[need] == visit.day:
+            given = [
+                ResourceAmount(id=indexed.resource_ids[r], quantity=int(q))
+                for r, q in enumerate(solution.given[need])
+                if q > 0
+            ]
+        visits.append(
+            PlannedVisit(
+                need_id=indexed.need_ids[need],
+                visit=numbers[(need, visit.day)],
+                day=DAYS[visit.day],
+                start=minutes_to_time(visit.start),
+                end=minutes_to_time(visit.start + int(problem.need_duration[need])),
+                worker_ids=[indexed.worker_ids[w] for w in visit.team],
+                resources=given,
+            )
+        )
+    routes = []
+    for (worker, day, shift), stops in sorted(solution.routes.items()):
+        routes.append(
+            Route(
+                worker_id=indexed.worker_ids[worker],
+                day=DAYS[day],
+                shift=shift,
+                stops=[Stop(need_id=indexed.need_ids[n], visit=numbers[(n, day)]) for n in stops],
+                travel_minutes=route_travel(problem, worker, stops),
+                service_minutes=int(sum(problem.need_duration[n] for n in stops)),
+            )
+        )
+    unmet = [
+        Unmet(
+            need_id=indexed.need_ids[entry.need],
+            missing_visits=entry.missing_visits,
+            missing_resources=[
+                ResourceAmount(id=indexed.resource_ids[r], quantity=q)
+                for r, q in entry.missing_resources.items()
+            ],
+            reasons=[_reason(f, indexed, scenario, entry.need, language) for f in entry.findings],
+        )
+        for entry in unserved
+    ]
+    requested = {p: int(problem.need_visits[problem.need_priority == p].sum()) for p in PRIORITIES}
+    planned = dict.fromkeys(PRIORITIES, 0)
+    for visit in solution.visits:
+        planned[int(problem.need_priority[visit.need])] += 1
+    weights = lexicographic_weights(problem)
+    objective = sum(weights[p] * planned[p] for p in PRIORITIES)
+    bound = None
+    if solution.bound_by_priority is not None:
+        bound = sum(weights[p] * solution.bound_by_priority[p] for p in PRIORITIES)
+    preferred = sum(
+        bool(problem.need_preferred[v.need, list(v.team)].any()) for v in solution.visits
+    )
+    mandatory_unmet = any(problem.need_mandatory[e.need] and e.missing_visits > 0 for e in unserved)
+    metrics = Metrics(
+        visits_requested=sum(requested.values()),
+        visits_planned=len(visits),
+        coverage_by_priority={
+            str(p): planned[p] / requested[p] for p in PRIORITIES if requested[p]
+        },
+        travel_minutes=sum(r.travel_minutes for r in routes),
+        service_minutes=sum(r.service_minutes for r in routes),
+        requested_by_priority={str(p): requested[p] for p in PRIORITIES if requested[p]},
+        planned_by_priority={str(p): planned[p] for p in PRIORITIES if requested[p]},
+        bound_by_priority=(
+            {str(p): solution.bound_by_priority[p] for p in PRIORITIES if requested[p]}
+            if solution.bound_by_priority is not None
+            else {}
+        ),
+        resource_units_requested=int(problem.need_request.sum()),
+        resource_units_given=int(solution.given.sum()),
+        preferred_worker_visits=preferred,
+        shortages=[_shortage(s, indexed, scenario, language) for s in shortages],
+    )
+    gap = None
+    if bound:
+        gap = round(100.0 * (bound - objective) / bound, 4)
+    status = "infeasible" if mandatory_unmet else ("optimal" if solution.optimal else "feasible")
+    return Plan(
+        format=PLAN_FORMAT,
+        scenario=scenario.name,
+        status=status,  # type: ignore[arg-type]
+        solver=solver.model_copy(
+            update={"objective": objective, "bound": bound, "gap_percent": gap}
+        ),
+        visits=visits,
+        routes=routes,
+        unmet=unmet,
+        metrics=metrics,
+    )
