@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-
-from ortools import __version__ as ortools_version
+from importlib.metadata import version
 
 from service.matching.assignment import SolveParams
 from service.matching.candidates import find_candidates
@@ -82,7 +81,7 @@ def plan_week(scenario: Scenario, options: PlanOptions, progress: Progress = _si
         seed=options.seed,
         workers=options.workers,
         time_limit_seconds=options.time_limit,
-        ortools_version=ortools_version,
+        ortools_version=version("ortools"),
         phases=phases,
     )
     return to_plan(scenario, indexed, solution, unserved, short, info, options.language)

@@ -16,6 +16,7 @@ from service.wire.plan import (
     Plan,
     PlannedVisit,
     Reason,
+    ReasonCode,
     Route,
     Shortage,
     SolverInfo,
@@ -43,10 +44,10 @@ def _visit_numbers(solution: Solution) -> dict[tuple[int, int], int]:
     }
 
 
-def _lacking_text(detail: dict[str, object], indexed: Indexed, language: Language) -> str:
+def _lacking_text(finding: Finding, indexed: Indexed, language: Language) -> str:
     """What a team lacks, as a list for a sentence."""
     parts = []
-    for kind, value in detail["lacking"]:  # type: ignore[attr-defined]
+    for kind, value in finding.lacking:
         if kind == "role":
             parts.append(say(language, "lack.role", role=say(language, f"role.{value}")))
         elif kind == "skill":
@@ -60,62 +61,53 @@ def _reason(
     finding: Finding, indexed: Indexed, scenario: Scenario, need: int, language: Language
 ) -> Reason:
     """Turn one finding into a sentence for the coordinator."""
-    problem = indexed.problem
-    detail = finding.detail
     days = days_text(language, finding.days)
-    code = finding.code
+    code: ReasonCode = finding.code  # type: ignore[assignment]
     if code == "no_qualified_worker":
-        message = say(
-            language, "reason.no_qualified_worker", lacking=_lacking_text(detail, indexed, language)
-        )
+        lacking = _lacking_text(finding, indexed, language)
+        message = say(language, "reason.no_qualified_worker", lacking=lacking)
     elif code == "excluded":
-        ids = ", ".join(indexed.worker_ids[w] for w in detail["excluded"])  # type: ignore[attr-defined]
+        ids = ", ".join(indexed.worker_ids[w] for w in finding.excluded)
         message = say(language, "reason.excluded", ids=ids)
     elif code == "out_of_range":
         message = say(
             language,
             "reason.out_of_range",
             workers=finding.workers,
-            lacking=_lacking_text(detail, indexed, language),
-            nearest=detail["nearest"],
-            limit=detail["limit"],
+            lacking=_lacking_text(finding, indexed, language),
+            nearest=finding.nearest,
+            limit=finding.limit,
         )
     elif code == "no_shared_availability":
         key = "reason.no_shared_availability" + ("" if finding.days else ".none")
+        visits = int(indexed.problem.need_visits[need])
+        count = len(finding.days)
+        message = say(language, key, workers=finding.workers, count=count, days=days, visits=visits)
+    elif code == "capacity_exhausted" and finding.busy_priorities:
+        low, high = finding.busy_priorities
         message = say(
             language,
-            key,
+            "reason.capacity_exhausted",
             workers=finding.workers,
-            count=len(finding.days),
             days=days,
-            visits=int(problem.need_visits[need]),
+            busy=finding.busy_visits,
+            low=low,
+            high=high,
         )
     elif code == "capacity_exhausted":
-        low_high = detail.get("busy_priorities") or ()
-        if low_high:
-            message = say(
-                language,
-                "reason.capacity_exhausted",
-                workers=finding.workers,
-                days=days,
-                busy=detail["busy_visits"],
-                low=low_high[0],
-                high=low_high[1],  # type: ignore[index]
-            )
-        else:
-            message = say(
-                language, "reason.capacity_exhausted.idle", workers=finding.workers, days=days
-            )
+        message = say(
+            language, "reason.capacity_exhausted.idle", workers=finding.workers, days=days
+        )
     else:
-        resource = scenario.resources[detail["resource"]]  # type: ignore[index]
+        resource = scenario.resources[finding.resource]
         message = say(
             language,
             "reason.resource_out_of_stock",
             resource=resource.name,
-            quantity=detail["quantity"],
+            quantity=finding.quantity,
             unit=resource.unit,
         )
-    return Reason(code=code, message=message)  # type: ignore[arg-type]
+    return Reason(code=code, message=message)
 
 
 def _shortage(
@@ -149,7 +141,7 @@ def _shortage(
         visits=found.visits,
     )
     return Shortage(
-        kind=found.kind,  # type: ignore[arg-type]
+        kind=found.kind,
         code=code,
         days=[DAYS[d] for d in found.days],
         villages=village_ids,
@@ -275,7 +267,7 @@ def to_plan(
     return Plan(
         format=PLAN_FORMAT,
         scenario=scenario.name,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         solver=solver.model_copy(
             update={"objective": objective, "bound": bound, "gap_percent": gap}
         ),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from service.matching.problem import BoolArray, IntArray
 from service.matching.solution import SolveStatus
@@ -37,15 +38,15 @@ class LinearRows:
 
     def add(
         self,
-        pairs: IntArray | list[int],
-        pair_coefs: IntArray | list[int],
-        items: IntArray | list[int] = (),  # type: ignore[assignment]
-        item_coefs: IntArray | list[int] = (),  # type: ignore[assignment]
+        pairs: npt.ArrayLike,
+        pair_coefs: npt.ArrayLike,
+        items: npt.ArrayLike = (),
+        item_coefs: npt.ArrayLike = (),
         *,
         lo: int = -(2**40),
         hi: int = 2**40,
-        agents: IntArray | list[int] = (),  # type: ignore[assignment]
-        agent_coefs: IntArray | list[int] = (),  # type: ignore[assignment]
+        agents: npt.ArrayLike = (),
+        agent_coefs: npt.ArrayLike = (),
     ) -> None:
         """Append one row; coefficient arrays are aligned with their index arrays."""
         self.agents.append(np.asarray(agents, dtype=np.int64))

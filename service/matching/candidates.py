@@ -92,7 +92,7 @@ def find_candidates(problem: Problem) -> Candidates:
                 hi = np.where(usable, hi, lo - 1)
                 start_lo[w, d, k] = lo
                 start_hi[w, d, k] = hi
-    day_ok = (start_lo <= start_hi).any(axis=2)
+    day_ok: BoolArray = np.asarray((start_lo <= start_hi).any(axis=2))
     return Candidates(oneway, role_fits, qualified, in_range, start_lo, start_hi, day_ok)
 
 
@@ -107,7 +107,8 @@ def team_possible(problem: Problem, need: int, workers: IntArray) -> bool:
         return False
     if len(workers) < problem.staff_total(need):
         return False
-    if not problem.worker_skills[workers].any(axis=0)[problem.need_skills[need]].all():
+    held = np.asarray(problem.worker_skills[workers].any(axis=0))
+    if not held[problem.need_skills[need]].all():
         return False
     wanted = problem.need_languages[need]
     return not wanted.any() or bool(problem.worker_languages[workers][:, wanted].any())

@@ -96,8 +96,11 @@ def build_day_model(problem: Problem, candidates: Candidates, travel: TravelChar
         The assignment problem with its maps back to needs, days, workers and shifts.
     """
     agents = _shift_agents(problem)
-    item_need, item_day = [], []
-    pair_item, pair_worker, pair_shift = [], [], []
+    item_need: list[int] = []
+    item_day: list[int] = []
+    pair_item: list[int] = []
+    pair_worker: list[int] = []
+    pair_shift: list[int] = []
     for need in range(problem.n_needs):
         for day in np.flatnonzero(problem.need_days[need]).tolist():
             workers = candidates.workers_for(need, day)
@@ -131,8 +134,8 @@ def build_day_model(problem: Problem, candidates: Candidates, travel: TravelChar
     )
     capacity = np.zeros((len(agents), 1), dtype=np.int64)
     for (w, d, k), agent in agents.items():
-        shift = problem.worker_shifts[w][d][k]
-        capacity[agent, 0] = shift.end - shift.start
+        span = problem.worker_shifts[w][d][k]
+        capacity[agent, 0] = span.end - span.start
     peak = candidates.oneway[p_worker, p_need] if travel.return_leg else None
     rows = LinearRows()
     _visits_per_need(problem, needs, rows)

@@ -6,7 +6,7 @@ Findings carry codes and numbers; the domain layer turns them into sentences.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,16 +27,29 @@ class Finding:
         How many workers passed the checks before this one failed.
     days
         Days (0 = Monday) the finding is about.
-    detail
-        Numbers and codes for the message: ``lacking`` (what nobody has), ``nearest`` and
-        ``limit`` (minutes), ``busy_visits`` and ``busy_priorities``, ``resource`` and
-        ``quantity``, ``excluded`` (worker indices).
+    lacking
+        What the team lacks: ``("role", role)``, ``("skill", skill)``, ``("language", lang)``.
+    nearest, limit
+        Minutes to the nearest worker who could help, and that worker's travel limit.
+    busy_visits, busy_priorities
+        Visits that took the workers' time, and their lowest and highest priority.
+    excluded
+        Workers excluded from the need who would have qualified.
+    resource, quantity
+        A resource that ran out and the units short.
     """
 
     code: str
     workers: int = 0
     days: tuple[int, ...] = ()
-    detail: dict[str, object] = field(default_factory=dict)
+    lacking: tuple[tuple[str, int], ...] = ()
+    nearest: int = 0
+    limit: int = 0
+    busy_visits: int = 0
+    busy_priorities: tuple[int, ...] = ()
+    excluded: tuple[int, ...] = ()
+    resource: int = -1
+    quantity: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,28 +107,26 @@ def _visit_findings(
     role_fits = np.flatnonzero(candidates.role_fits[:, need])
     lacking = _lacking(problem, need, role_fits)
     if lacking:
-        return [Finding("no_qualified_worker", len(role_fits), (), {"lacking": lacking})]
+        return [Finding("no_qualified_worker", len(role_fits), lacking=tuple(lacking))]
     qualified = np.flatnonzero(candidates.qualified[:, need])
     if not team_possible(problem, need, qualified):
         excluded = np.flatnonzero(problem.need_excluded[need] & candidates.role_fits[:, need])
-        return [Finding("excluded", len(qualified), (), {"excluded": excluded.tolist()})]
+        return [Finding("excluded", len(qualified), excluded=tuple(excluded.tolist()))]
     in_range = np.flatnonzero(candidates.in_range[:, need])
     if not team_possible(problem, need, in_range):
         lacking = _lacking(problem, need, in_range) or [("role", STAFF_ANY)]
+        reach = set(in_range.tolist())
         helpers = [
-            w for w in qualified if w not in set(in_range) and _brings(problem, w, lacking[0])
+            w for w in qualified.tolist() if w not in reach and _brings(problem, w, lacking[0])
         ]
-        nearest = min(helpers or qualified.tolist(), key=lambda w: candidates.oneway[w, need])
+        nearest = min(helpers or qualified.tolist(), key=lambda w: int(candidates.oneway[w, need]))
         return [
             Finding(
                 "out_of_range",
                 len(qualified),
-                (),
-                {
-                    "lacking": lacking,
-                    "nearest": int(candidates.oneway[nearest, need]),
-                    "limit": int(problem.worker_max_travel[nearest]),
-                },
+                lacking=tuple(lacking),
+                nearest=int(candidates.oneway[nearest, need]),
+                limit=int(problem.worker_max_travel[nearest]),
             )
         ]
     window = [int(d) for d in np.flatnonzero(problem.need_days[need])]
@@ -139,10 +150,8 @@ def _visit_findings(
                 "capacity_exhausted",
                 len(pool),
                 open_days,
-                {
-                    "busy_visits": len(busy),
-                    "busy_priorities": (min(busy), max(busy)) if busy else (),
-                },
+                busy_visits=len(busy),
+                busy_priorities=(min(busy), max(busy)) if busy else (),
             )
         )
     return findings or [Finding("capacity_exhausted", len(in_range), possible)]
@@ -175,9 +184,7 @@ def diagnose(problem: Problem, candidates: Candidates, solution: Solution) -> li
         if planned[need] > 0:
             for resource, quantity in missing_resources.items():
                 findings.append(
-                    Finding(
-                        "resource_out_of_stock", detail={"resource": resource, "quantity": quantity}
-                    )
+                    Finding("resource_out_of_stock", resource=resource, quantity=quantity)
                 )
         explained.append(Unserved(need, max(missing, 0), missing_resources, findings))
     return explained

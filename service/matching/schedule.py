@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from service.matching.candidates import Candidates
+from service.matching.candidates import Candidates, team_possible
 from service.matching.problem import N_ROLES, STAFF_ANY, Problem
 
 PREFERRED_BONUS = 1
@@ -131,15 +131,11 @@ class Schedule:
         return bool(used <= p.worker_week_minutes[slot.worker])
 
     def team_is_valid(self, need: int, team: tuple[int, ...]) -> bool:
-        """Whether a team matches the need's staff, skills and languages."""
-        p = self.problem
-        roles = np.bincount(p.worker_role[list(team)], minlength=N_ROLES)
-        if (roles < p.need_staff[need, :N_ROLES]).any() or len(team) != p.staff_total(need):
-            return False
-        if not p.worker_skills[list(team)].any(axis=0)[p.need_skills[need]].all():
-            return False
-        wanted = p.need_languages[need]
-        return not wanted.any() or bool(p.worker_languages[list(team)][:, wanted].any())
+        """Whether a team matches the need's staff exactly, with its skills and languages."""
+        members = np.array(team, dtype=np.int64)
+        return len(team) == self.problem.staff_total(need) and team_possible(
+            self.problem, need, members
+        )
 
     def best_insertion(self, need: int, day: int) -> tuple[int, list[Slot]] | None:
         """The cheapest way to add one visit of ``need`` on ``day``.

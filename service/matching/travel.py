@@ -28,7 +28,8 @@ def haversine_km(lat: FloatArray, lon: FloatArray) -> FloatArray:
     dphi = phi[:, None] - phi[None, :]
     dlam = lam[:, None] - lam[None, :]
     h = np.sin(dphi / 2) ** 2 + np.cos(phi)[:, None] * np.cos(phi)[None, :] * np.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    distance: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return distance
 
 
 def travel_minutes(

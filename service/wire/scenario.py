@@ -177,7 +177,7 @@ class Need(WireModel):
     visits: int = Field(default=1, ge=1, le=7)
     duration_minutes: int = Field(gt=0, le=1440)
     window: Window
-    staff: dict[StaffKey, Count] = Field(default_factory=lambda: {"any": 1})
+    staff: dict[StaffKey, Count] = Field(default_factory=lambda: {"any": 1})  # type: ignore[arg-type]
     skills: list[Code] = Field(default_factory=list)
     languages: list[Code] = Field(default_factory=list)
     preferred_workers: list[Identifier] = Field(default_factory=list)

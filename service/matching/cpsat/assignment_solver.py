@@ -21,7 +21,7 @@ _STATUS = {
 }
 
 
-class _FirstSolution(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _FirstSolution(cp_model.CpSolverSolutionCallback):
     """Records when the first solution appears."""
 
     def __init__(self) -> None:
@@ -117,7 +117,7 @@ class _AssignmentModel:
 
     def hint(self, assigned: BoolArray) -> None:
         """Start the search from a known assignment."""
-        self.model.clear_hints()
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
         served = np.zeros(self.problem.n_items, dtype=bool)
         served[self.problem.pair_item[assigned]] = True
         for var, value in zip(self.vars.pairs, assigned.tolist(), strict=True):

@@ -16,6 +16,9 @@ from service.matching.candidates import Candidates
 from service.matching.problem import Problem
 from service.matching.schedule import RouteStop
 
+Arc = tuple[int, int, cp_model.LiteralT]
+"""A circuit arc: from node, to node, and the literal that says it is used."""
+
 
 @dataclass(frozen=True)
 class DayVisit:
@@ -83,12 +86,12 @@ def sequence_day(
     for i, visit in enumerate(visits):
         for worker in visit.team:
             by_worker.setdefault(worker, []).append(i)
-    travel_terms: list[tuple[cp_model.IntVar, int]] = []
-    arcs_of: dict[tuple[int, int], list[tuple[int, int, cp_model.IntVar]]] = {}
+    travel_terms: list[tuple[cp_model.LiteralT, int]] = []
+    arcs_of: dict[tuple[int, int], list[Arc]] = {}
     takes: dict[tuple[int, int, int], cp_model.IntVar] = {}
     for worker, members in by_worker.items():
         shift_choice: dict[int, list[cp_model.IntVar]] = {i: [] for i in members}
-        spent: list[tuple[cp_model.IntVar, int]] = []
+        spent: list[tuple[cp_model.LiteralT, int]] = []
         for k, shift in enumerate(problem.worker_shifts[worker][day]):
             inside = [
                 i
@@ -185,16 +188,16 @@ def _shift_circuit(
     inside: list[int],
     starts: list[cp_model.IntVar],
     takes: dict[tuple[int, int, int], cp_model.IntVar],
-) -> list[tuple[int, int, cp_model.IntVar]]:
+) -> list[Arc]:
     """One shift as a circuit from base through the visits it takes, with travel timing."""
     start_of_shift, end_of_shift = shift.start, shift.end  # type: ignore[attr-defined]
-    arcs: list[tuple[int, int, cp_model.IntVar]] = []
+    arcs: list[tuple[int, int, cp_model.LiteralT]] = []
     empty = model.new_bool_var(f"e{worker}_{k}")
     arcs.append((0, 0, empty))
     for i in inside:
         node = i + 1
         take = takes[(worker, k, i)]
-        arcs.append((node, node, ~take))
+        arcs.append((node, node, take.negated()))
         duration = int(problem.need_duration[visits[i].need])
         out = model.new_bool_var("")
         back = model.new_bool_var("")
