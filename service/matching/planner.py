@@ -14,7 +14,12 @@ import numpy as np
 from service.matching.assignment import SolveParams
 from service.matching.candidates import Candidates, find_candidates
 from service.matching.cpsat.assignment_solver import solve_assignment
-from service.matching.cpsat.routing_solver import DayVisit, sequence_day
+from service.matching.cpsat.routing_solver import (
+    Routed,
+    exact_items,
+    sequence_day,
+    solve_exact,
+)
 from service.matching.day_model import (
     DayModel,
     build_day_model,
@@ -33,6 +38,10 @@ Progress = Callable[[str, float], None]
 BOUND_SHARE = 0.2
 PLAN_SHARE = 0.45
 SEQUENCE_SHARE = 0.3
+EXACT_SHARE = 0.5
+EXACT_MAX_ITEMS = 60
+"""Weeks with at most this many (need, day) options are first solved by the exact model."""
+EXACT_MAX_PAIRS = 240
 
 
 def _silent(phase: str, fraction: float) -> None:
@@ -72,6 +81,27 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     baseline = from_schedule(greedy, "greedy")
     t = lap("greedy", t)
 
+    contenders = [baseline]
+    items = exact_items(problem, candidates)
+    if len(items) <= EXACT_MAX_ITEMS and sum(len(i.workers) for i in items) <= EXACT_MAX_PAIRS:
+        exact = solve_exact(
+            problem, candidates, items, replace(params, time_limit=params.time_limit * EXACT_SHARE)
+        )
+        t = lap("exact", t)
+        if exact.routed is not None:
+            schedule = Schedule(problem, candidates)
+            load_routed(schedule, exact.routed)
+            found = from_schedule(schedule, "cp-sat exact")
+            if exact.tiers_proven:
+                return replace(
+                    found,
+                    tiers_proven=True,
+                    optimal=exact.optimal,
+                    bound_by_priority=exact.tier_bound,
+                    phases=phases,
+                )
+            contenders.append(found)
+
     bound_model = build_day_model(problem, candidates, travel_lower_bound(problem, candidates))
     bound = solve_assignment(
         bound_model.assignment,
@@ -97,7 +127,7 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     optimized = from_schedule(schedule, "cp-sat")
     lap("repair", t)
 
-    best = max((optimized, baseline), key=lambda s: quality_key(problem, s))
+    best = max([optimized, *contenders], key=lambda s: quality_key(problem, s))
     tier_bound = {p: bound.tier_bound.get(p, 0) for p in PRIORITIES}
     planned = _planned_by_priority(problem, best.visits)
     tiers_proven = bound.status == SolveStatus.OPTIMAL and all(
@@ -132,30 +162,25 @@ def _sequence(
     total = max(len(teams), 1)
     budget = params.time_limit * SEQUENCE_SHARE
     for day in range(N_DAYS):
-        visits = [DayVisit(n, tuple(sorted(w))) for (n, d), w in teams.items() if d == day]
-        if not visits:
+        today = [(n, tuple(sorted(w))) for (n, d), w in teams.items() if d == day]
+        if not today:
             continue
         left = params.time_limit - (time.perf_counter() - started)
-        share = min(budget * len(visits) / total, max(left * 0.5, 0.05))
+        share = min(budget * len(today) / total, max(left * 0.5, 0.05))
         week_left = {
-            int(w): int(problem.worker_week_minutes[w] - schedule.week_minutes[w])
-            for w in {w for v in visits for w in v.team}
+            w: int(problem.worker_week_minutes[w] - schedule.week_minutes[w])
+            for w in {w for _, team in today for w in team}
         }
-        day_routes = sequence_day(
-            problem,
-            candidates,
-            day,
-            visits,
-            week_left,
-            time_limit=share,
-            seed=params.seed,
-            workers=params.workers,
+        routed = sequence_day(
+            problem, candidates, day, today, week_left, replace(params, time_limit=share)
         )
-        for (worker, shift), stops in day_routes.routes.items():
-            schedule.add_route(worker, day, shift, stops)
-        for visit in visits:
-            if visit.need in day_routes.starts:
-                schedule.add_visit(
-                    Visit(visit.need, day, day_routes.starts[visit.need], visit.team)
-                )
+        load_routed(schedule, routed)
     return schedule
+
+
+def load_routed(schedule: Schedule, routed: Routed) -> None:
+    """Add routed visits and their shift routes to a schedule."""
+    for (worker, day, shift), stops in routed.routes.items():
+        schedule.add_route(worker, day, shift, stops)
+    for visit in routed.visits:
+        schedule.add_visit(visit)

@@ -101,7 +101,7 @@ def quality_key(problem: Problem, solution: Solution) -> tuple[int, ...]:
     """The spec's lexicographic objective as a tuple: larger is better.
 
     Visits per priority 1..5, resource units per priority 1..5, minus travel minutes,
-    visits by a preferred worker, minus the largest worker load.
+    visits by a preferred worker, minus the largest worker load (service plus travel).
     """
     per_priority = [0] * len(PRIORITIES)
     preferred = 0
@@ -111,6 +111,7 @@ def quality_key(problem: Problem, solution: Solution) -> tuple[int, ...]:
     units = [int(solution.given[problem.need_priority == p].sum()) for p in PRIORITIES]
     travel = sum(route_travel(problem, w, stops) for (w, _, _), stops in solution.routes.items())
     load = np.zeros(problem.n_workers, dtype=np.int64)
-    for visit in solution.visits:
-        load[list(visit.team)] += problem.need_duration[visit.need]
+    for (worker, _, _), stops in solution.routes.items():
+        load[worker] += route_travel(problem, worker, stops)
+        load[worker] += int(problem.need_duration[stops].sum())
     return (*per_priority, *units, -travel, preferred, -int(load.max(initial=0)))

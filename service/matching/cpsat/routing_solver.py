@@ -1,61 +1,266 @@
-"""CP-SAT sequencing of one day: given each visit's team, the order and times of every route.
+"""CP-SAT routing with exact travel: every worker shift is a circuit through its visits.
 
-Every worker's shift is a circuit through the visits it takes in that shift; a visit's team
-shares one start variable, so its members arrive and leave together. Visits may be dropped
-(the repair step retries them elsewhere); dropping a more urgent visit always costs more than
-any number of less urgent ones, and travel is minimised after that.
+A visit's team shares one start variable, so its members arrive and leave together. The same
+model serves two uses:
+
+* ``sequence_day``: one day, teams fixed by the day-level model; visits may be dropped (the
+  repair step retries them elsewhere), more urgent ones last, and travel is minimised.
+* ``solve_exact``: the whole week, teams free; the spec's lexicographic objective is solved
+  phase by phase and proven when every phase is optimal. Only small weeks fit.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.sat.python import cp_model
 
-from service.matching.candidates import Candidates
-from service.matching.problem import Problem
-from service.matching.schedule import RouteStop
+from service.matching.assignment import SolveParams
+from service.matching.candidates import Candidates, team_possible
+from service.matching.problem import N_DAYS, N_ROLES, PRIORITIES, UNLIMITED, Problem
+from service.matching.schedule import RouteStop, Visit
 
 Arc = tuple[int, int, cp_model.LiteralT]
 """A circuit arc: from node, to node, and the literal that says it is used."""
+Term = tuple[cp_model.LiteralT, int]
 
 
 @dataclass(frozen=True)
-class DayVisit:
-    """A visit to sequence: the need and its team."""
+class RouteItem:
+    """A possible visit: a need on a day, with the workers who may (or, fixed, must) go."""
 
     need: int
-    team: tuple[int, ...]
+    day: int
+    workers: tuple[int, ...]
 
 
 @dataclass(frozen=True)
-class DayRoutes:
-    """The sequenced day: start minute of each kept visit and each shift's stops in order."""
+class Routed:
+    """Kept visits with their teams and times, and each shift's stops in order."""
 
-    starts: dict[int, int]
-    routes: dict[tuple[int, int], list[RouteStop]]
+    visits: list[Visit]
+    routes: dict[tuple[int, int, int], list[RouteStop]]
     proven: bool
 
 
-def _priority_weights(problem: Problem, visits: list[DayVisit]) -> list[int]:
-    """Weights that make keeping one visit of priority p worth more than all below p."""
-    count = len(visits) + 1
-    travel_room = 10_000
-    return [travel_room * count ** (5 - int(problem.need_priority[v.need])) for v in visits]
+class _RoutingModel:
+    """Variables and constraints of the routing model (objectives are set by the callers)."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        candidates: Candidates,
+        items: list[RouteItem],
+        *,
+        fixed_teams: bool,
+        week_left: dict[int, int],
+    ) -> None:
+        self.problem, self.candidates, self.items = problem, candidates, items
+        self.model = cp_model.CpModel()
+        self.present = [self.model.new_bool_var(f"p{i}") for i in range(len(items))]
+        self.start = [self._start_var(i) for i in range(len(items))]
+        self.member: dict[tuple[int, int], cp_model.LiteralT] = {}
+        for i, item in enumerate(items):
+            for worker in item.workers:
+                self.member[(i, worker)] = (
+                    self.present[i] if fixed_teams else self.model.new_bool_var(f"x{i}_{worker}")
+                )
+        self.travel: list[Term] = []
+        self.spent: dict[int, list[Term]] = {}
+        self.arcs: dict[tuple[int, int, int], tuple[list[int], list[Arc]]] = {}
+        self._routes()
+        if not fixed_teams:
+            self._teams()
+            self._visits_per_need()
+            self._day_caps()
+        self._week_caps(week_left)
+
+    def _start_var(self, i: int) -> cp_model.IntVar:
+        need = self.items[i].need
+        latest = int(self.problem.need_to[need] - self.problem.need_duration[need])
+        return self.model.new_int_var(int(self.problem.need_from[need]), latest, f"s{i}")
+
+    def _routes(self) -> None:
+        """Each worker's shift is a circuit from base through the visits it takes."""
+        p, c = self.problem, self.candidates
+        by_worker_day: dict[tuple[int, int], list[int]] = {}
+        for i, item in enumerate(self.items):
+            for worker in item.workers:
+                by_worker_day.setdefault((worker, item.day), []).append(i)
+        for (worker, day), members in by_worker_day.items():
+            choices: dict[int, list[cp_model.LiteralT]] = {i: [] for i in members}
+            for k, shift in enumerate(p.worker_shifts[worker][day]):
+                inside = [
+                    i
+                    for i in members
+                    if c.start_lo[worker, day, k, self.items[i].need]
+                    <= c.start_hi[worker, day, k, self.items[i].need]
+                ]
+                if not inside:
+                    continue
+                takes = {i: self.model.new_bool_var(f"a{worker}_{day}_{k}_{i}") for i in inside}
+                for i in inside:
+                    choices[i].append(takes[i])
+                    duration = int(p.need_duration[self.items[i].need])
+                    self.spent.setdefault(worker, []).append((takes[i], duration))
+                arcs = self._circuit(worker, shift.start, shift.end, inside, takes)
+                self.arcs[(worker, day, k)] = (inside, arcs)
+            for i in members:
+                self.model.add(sum(choices[i]) == self.member[(i, worker)])
+
+    def _point(self, worker: int, inside: list[int], node: int) -> int:
+        if node == 0:
+            return int(self.problem.worker_base[worker])
+        return int(self.problem.need_point[self.items[inside[node - 1]].need])
+
+    def _circuit(
+        self,
+        worker: int,
+        shift_start: int,
+        shift_end: int,
+        inside: list[int],
+        takes: dict[int, cp_model.IntVar],
+    ) -> list[Arc]:
+        """One shift: node 0 is the base, node ``n`` the ``n``-th visit it may take."""
+        p, model = self.problem, self.model
+        arcs: list[Arc] = [(0, 0, model.new_bool_var(""))]
+        for n, i in enumerate(inside, start=1):
+            need = self.items[i].need
+            duration = int(p.need_duration[need])
+            out, back = model.new_bool_var(""), model.new_bool_var("")
+            arcs += [(n, n, takes[i].negated()), (0, n, out), (n, 0, back)]
+            leg_out = p.leg(worker, self._point(worker, inside, 0), self._point(worker, inside, n))
+            leg_back = p.leg(worker, self._point(worker, inside, n), self._point(worker, inside, 0))
+            model.add(self.start[i] >= shift_start + leg_out).only_enforce_if(out)
+            model.add(self.start[i] + duration + leg_back <= shift_end).only_enforce_if(back)
+            self._pay(worker, out, leg_out)
+            self._pay(worker, back, leg_back)
+            earliest = max(shift_start + leg_out, int(p.need_from[need]))
+            for m, j in enumerate(inside, start=1):
+                if m == n:
+                    continue
+                leg = p.leg(worker, self._point(worker, inside, n), self._point(worker, inside, m))
+                other = self.items[j].need
+                if earliest + duration + leg > int(p.need_to[other] - p.need_duration[other]):
+                    continue
+                arc = model.new_bool_var("")
+                arcs.append((n, m, arc))
+                model.add(self.start[j] >= self.start[i] + duration + leg).only_enforce_if(arc)
+                self._pay(worker, arc, leg)
+        model.add_circuit(arcs)
+        return arcs
+
+    def _pay(self, worker: int, literal: cp_model.LiteralT, minutes: int) -> None:
+        if minutes:
+            self.travel.append((literal, minutes))
+            self.spent.setdefault(worker, []).append((literal, minutes))
+
+    def _teams(self) -> None:
+        """A kept visit's members match the staff by role, skills and language."""
+        p = self.problem
+        for i, item in enumerate(self.items):
+            need, y = item.need, self.present[i]
+            members = [(w, self.member[(i, w)]) for w in item.workers]
+            self.model.add(sum(x for _, x in members) == p.staff_total(need) * y)
+            for role in range(N_ROLES):
+                if p.need_staff[need, role]:
+                    holders = [x for w, x in members if p.worker_role[w] == role]
+                    self.model.add(sum(holders) >= int(p.need_staff[need, role]) * y)
+            for skill in np.flatnonzero(p.need_skills[need]):
+                self.model.add(sum(x for w, x in members if p.worker_skills[w, skill]) >= y)
+            wanted = p.need_languages[need]
+            if wanted.any():
+                speakers = [x for w, x in members if p.worker_languages[w, wanted].any()]
+                self.model.add(sum(speakers) >= y)
+
+    def _visits_per_need(self) -> None:
+        """At most ``visits`` visits per need, one per day."""
+        by_need: dict[int, list[int]] = {}
+        for i, item in enumerate(self.items):
+            by_need.setdefault(item.need, []).append(i)
+        for need, members in by_need.items():
+            self.model.add(
+                sum(self.present[i] for i in members) <= int(self.problem.need_visits[need])
+            )
+
+    def _day_caps(self) -> None:
+        """At most ``max_visits_per_day`` visits per worker and day."""
+        per_day: dict[tuple[int, int], list[cp_model.LiteralT]] = {}
+        for (i, worker), x in self.member.items():
+            per_day.setdefault((worker, self.items[i].day), []).append(x)
+        for (worker, _), members in per_day.items():
+            cap = int(self.problem.worker_day_visits[worker])
+            if cap < len(members):
+                self.model.add(sum(members) <= cap)
+
+    def _week_caps(self, week_left: dict[int, int]) -> None:
+        """Service plus travel minutes per worker stay within what the week has left."""
+        for worker, terms in self.spent.items():
+            cap = week_left.get(worker, int(self.problem.worker_week_minutes[worker]))
+            if cap < UNLIMITED:
+                expr = cp_model.LinearExpr.weighted_sum(
+                    [v for v, _ in terms], [c for _, c in terms]
+                )
+                self.model.add(expr <= max(cap, 0))
+
+    def travel_expr(self) -> cp_model.LinearExpr:
+        """Total travel minutes."""
+        return cp_model.LinearExpr.weighted_sum(
+            [v for v, _ in self.travel], [c for _, c in self.travel]
+        )
+
+    def read(self, solver: cp_model.CpSolver, proven: bool) -> Routed:
+        """The solution as visits and shift routes."""
+        visits, starts = [], {}
+        for i, item in enumerate(self.items):
+            if solver.boolean_value(self.present[i]):
+                team = tuple(
+                    sorted(w for w in item.workers if solver.boolean_value(self.member[(i, w)]))
+                )
+                starts[i] = int(solver.value(self.start[i]))
+                visits.append(Visit(item.need, item.day, starts[i], team))
+        routes: dict[tuple[int, int, int], list[RouteStop]] = {}
+        for key, (inside, arcs) in self.arcs.items():
+            taken = [
+                inside[b - 1]
+                for a, b, lit in arcs
+                if a != b and b > 0 and solver.boolean_value(lit)
+            ]
+            stops = sorted(
+                (
+                    RouteStop(
+                        starts[i],
+                        starts[i] + int(self.problem.need_duration[self.items[i].need]),
+                        self.items[i].need,
+                    )
+                    for i in taken
+                ),
+                key=lambda stop: stop.start,
+            )
+            if stops:
+                routes[key] = stops
+        return Routed(visits, routes, proven)
+
+
+def _solver(time_limit: float, params: SolveParams) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
+    solver.parameters.random_seed = params.seed
+    solver.parameters.num_workers = params.workers
+    return solver
 
 
 def sequence_day(
     problem: Problem,
     candidates: Candidates,
     day: int,
-    visits: list[DayVisit],
+    teams: list[tuple[int, tuple[int, ...]]],
     week_left: dict[int, int],
-    *,
-    time_limit: float,
-    seed: int,
-    workers: int,
-) -> DayRoutes:
-    """Order and time the visits of one day.
+    params: SolveParams,
+) -> Routed:
+    """Order and time one day's visits, each with its fixed team.
 
     Parameters
     ----------
@@ -63,163 +268,173 @@ def sequence_day(
         The week and its feasibility facts.
     day
         Day index, 0 = Monday.
-    visits
-        The day's visits with fixed teams.
+    teams
+        ``(need, team)`` of each visit of the day.
     week_left
         Minutes of each worker's week cap still free before this day.
-    time_limit, seed, workers
-        CP-SAT search parameters.
+    params
+        Time limit for this day, seed, workers.
 
     Returns
     -------
-    DayRoutes
-        Kept visits with start times, and routes keyed by (worker, shift).
+    Routed
+        The visits kept, with start times, and the routes.
     """
-    model = cp_model.CpModel()
-    present = [model.new_bool_var(f"p{i}") for i in range(len(visits))]
-    starts = []
-    for i, visit in enumerate(visits):
-        need = visit.need
-        latest = int(problem.need_to[need] - problem.need_duration[need])
-        starts.append(model.new_int_var(int(problem.need_from[need]), latest, f"s{i}"))
-    by_worker: dict[int, list[int]] = {}
-    for i, visit in enumerate(visits):
-        for worker in visit.team:
-            by_worker.setdefault(worker, []).append(i)
-    travel_terms: list[tuple[cp_model.LiteralT, int]] = []
-    arcs_of: dict[tuple[int, int], list[Arc]] = {}
-    takes: dict[tuple[int, int, int], cp_model.IntVar] = {}
-    for worker, members in by_worker.items():
-        shift_choice: dict[int, list[cp_model.IntVar]] = {i: [] for i in members}
-        spent: list[tuple[cp_model.LiteralT, int]] = []
-        for k, shift in enumerate(problem.worker_shifts[worker][day]):
-            inside = [
-                i
-                for i in members
-                if candidates.start_lo[worker, day, k, visits[i].need]
-                <= candidates.start_hi[worker, day, k, visits[i].need]
-            ]
-            if not inside:
-                continue
-            for i in inside:
-                takes[(worker, k, i)] = model.new_bool_var(f"a{worker}_{k}_{i}")
-                shift_choice[i].append(takes[(worker, k, i)])
-                spent.append((takes[(worker, k, i)], int(problem.need_duration[visits[i].need])))
-            arcs = _shift_circuit(
-                problem, model, worker, day, k, shift, visits, inside, starts, takes
-            )
-            arcs_of[(worker, k)] = arcs
-            for a, b, literal in arcs:
-                leg = _leg(problem, worker, visits, a, b)
-                if leg:
-                    travel_terms.append((literal, leg))
-                    spent.append((literal, leg))
-        for i in members:
-            model.add(sum(shift_choice[i]) == present[i])
-        if worker in week_left:
-            model.add(
-                cp_model.LinearExpr.weighted_sum([v for v, _ in spent], [c for _, c in spent])
-                <= max(week_left[worker], 0)
-            )
-    weights = _priority_weights(problem, visits)
-    model.maximize(
-        cp_model.LinearExpr.weighted_sum(present, weights)
-        - cp_model.LinearExpr.weighted_sum(
-            [v for v, _ in travel_terms], [c for _, c in travel_terms]
-        )
+    items = [RouteItem(need, day, team) for need, team in teams]
+    built = _RoutingModel(problem, candidates, items, fixed_teams=True, week_left=week_left)
+    room = 10_000
+    count = len(items) + 1
+    weights = [room * count ** (5 - int(problem.need_priority[i.need])) for i in items]
+    built.model.maximize(
+        cp_model.LinearExpr.weighted_sum(built.present, weights) - built.travel_expr()
     )
-    for literal in present:
-        model.add_hint(literal, 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
-    solver.parameters.random_seed = seed
-    solver.parameters.num_workers = workers
-    status = solver.solve(model)
+    for literal in built.present:
+        built.model.add_hint(literal, 1)
+    solver = _solver(params.time_limit, params)
+    status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return DayRoutes({}, {}, False)
-    kept = {
-        i: int(solver.value(starts[i]))
-        for i in range(len(visits))
-        if solver.boolean_value(present[i])
-    }
-    routes: dict[tuple[int, int], list[RouteStop]] = {}
-    for (worker, k), arcs in arcs_of.items():
-        chosen = [(a, b) for a, b, lit in arcs if a != b and solver.boolean_value(lit)]
-        order = [
-            i for i, _ in sorted(((b, kept[b - 1]) for _, b in chosen if b > 0), key=lambda t: t[1])
-        ]
-        stops = [
-            RouteStop(
-                kept[i - 1],
-                kept[i - 1] + int(problem.need_duration[visits[i - 1].need]),
-                visits[i - 1].need,
-            )
-            for i in order
-        ]
-        if stops:
-            routes[(worker, k)] = stops
-    starts_by_need = {visits[i].need: start for i, start in kept.items()}
-    return DayRoutes(starts_by_need, routes, status == cp_model.OPTIMAL)
+        return Routed([], {}, False)
+    return built.read(solver, status == cp_model.OPTIMAL)
 
 
-def _point(problem: Problem, worker: int, visits: list[DayVisit], node: int) -> int:
-    """Point of a circuit node: 0 is the worker's base, ``i + 1`` is visit ``i``."""
-    if node == 0:
-        return int(problem.worker_base[worker])
-    return int(problem.need_point[visits[node - 1].need])
-
-
-def _leg(problem: Problem, worker: int, visits: list[DayVisit], a: int, b: int) -> int:
-    if a == b:
-        return 0
-    return problem.leg(
-        worker, _point(problem, worker, visits, a), _point(problem, worker, visits, b)
-    )
-
-
-def _shift_circuit(
-    problem: Problem,
-    model: cp_model.CpModel,
-    worker: int,
-    day: int,
-    k: int,
-    shift: object,
-    visits: list[DayVisit],
-    inside: list[int],
-    starts: list[cp_model.IntVar],
-    takes: dict[tuple[int, int, int], cp_model.IntVar],
-) -> list[Arc]:
-    """One shift as a circuit from base through the visits it takes, with travel timing."""
-    start_of_shift, end_of_shift = shift.start, shift.end  # type: ignore[attr-defined]
-    arcs: list[tuple[int, int, cp_model.LiteralT]] = []
-    empty = model.new_bool_var(f"e{worker}_{k}")
-    arcs.append((0, 0, empty))
-    for i in inside:
-        node = i + 1
-        take = takes[(worker, k, i)]
-        arcs.append((node, node, take.negated()))
-        duration = int(problem.need_duration[visits[i].need])
-        out = model.new_bool_var("")
-        back = model.new_bool_var("")
-        arcs.append((0, node, out))
-        arcs.append((node, 0, back))
-        model.add(
-            starts[i] >= start_of_shift + _leg(problem, worker, visits, 0, node)
-        ).only_enforce_if(out)
-        model.add(
-            starts[i] + duration + _leg(problem, worker, visits, node, 0) <= end_of_shift
-        ).only_enforce_if(back)
-        model.add(starts[i] >= int(problem.need_from[visits[i].need])).only_enforce_if(take)
-        for j in inside:
-            if i == j:
+def exact_items(problem: Problem, candidates: Candidates) -> list[RouteItem]:
+    """Every (need, day) that some team could serve, with every worker who could join."""
+    items = []
+    for need in range(problem.n_needs):
+        for day in range(N_DAYS):
+            if not problem.need_days[need, day]:
                 continue
-            leg = _leg(problem, worker, visits, node, j + 1)
-            earliest_i = max(start_of_shift, int(problem.need_from[visits[i].need]))
-            latest_j = int(problem.need_to[visits[j].need] - problem.need_duration[visits[j].need])
-            if earliest_i + duration + leg > latest_j:
-                continue
-            literal = model.new_bool_var("")
-            arcs.append((node, j + 1, literal))
-            model.add(starts[j] >= starts[i] + duration + leg).only_enforce_if(literal)
-    model.add_circuit(arcs)
-    return arcs
+            workers = candidates.workers_for(need, day)
+            if team_possible(problem, need, workers):
+                items.append(RouteItem(need, day, tuple(int(w) for w in workers)))
+    return items
+
+
+@dataclass(frozen=True)
+class ExactResult:
+    """The exact model's plan, its tier bounds, and what is proven.
+
+    ``tiers_proven``: the visits per priority are proven best; ``optimal``: every phase is.
+    """
+
+    routed: Routed | None
+    tier_bound: dict[int, int]
+    tiers_proven: bool
+    optimal: bool
+
+
+def solve_exact(
+    problem: Problem, candidates: Candidates, items: list[RouteItem], params: SolveParams
+) -> ExactResult:
+    """Solve a small week exactly: the spec's lexicographic objective, phase by phase.
+
+    Phases: visits of priority 1 … 5; resource units of priority 1 … 5; travel; visits with a
+    preferred worker; the largest worker load. Each phase's optimum is fixed before the next.
+
+    Parameters
+    ----------
+    problem, candidates
+        The week and its feasibility facts.
+    items
+        From :func:`exact_items`.
+    params
+        Time limit for all phases, seed, workers.
+
+    Returns
+    -------
+    ExactResult
+        ``optimal`` when every phase was proven within the time limit.
+    """
+    started = time.perf_counter()
+    built = _RoutingModel(problem, candidates, items, fixed_teams=False, week_left={})
+    model = built.model
+    phases: list[tuple[str, cp_model.LinearExprT, int | None]] = []
+    for priority in PRIORITIES:
+        members = [
+            built.present[i]
+            for i, it in enumerate(items)
+            if problem.need_priority[it.need] == priority
+        ]
+        if members:
+            phases.append(("max", sum(members), priority))
+    phases += [("max", e, None) for e in _resource_units(built)]
+    phases.append(("min", built.travel_expr(), None))
+    phases.append(("max", _preferred_visits(built), None))
+    phases.append(("min", _largest_load(built), None))
+    tier_bound: dict[int, int] = dict.fromkeys(PRIORITIES, 0)
+    proven = True
+    tiers_proven = all(t is None for _, _, t in phases)
+    last: cp_model.CpSolver | None = None
+    for index, (sense, expr, tier) in enumerate(phases):
+        left = params.time_limit - (time.perf_counter() - started)
+        if left <= 0.01:
+            proven = False
+            break
+        model.maximize(expr) if sense == "max" else model.minimize(expr)
+        if last is not None:
+            model.clear_hints()  # type: ignore[no-untyped-call]
+            for var in [*built.present, *built.start]:
+                model.add_hint(var, last.value(var))
+        solver = _solver(left / (len(phases) - index), params)
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            proven = False
+            break
+        value = round(solver.objective_value)
+        if tier is not None:
+            tier_bound[tier] = round(solver.best_objective_bound)
+        proven &= status == cp_model.OPTIMAL
+        model.add(expr >= value) if sense == "max" else model.add(expr <= value)
+        last = solver
+        if tier is not None and all(t is None for _, _, t in phases[index + 1 :]):
+            tiers_proven = proven
+    if last is None:
+        return ExactResult(None, tier_bound, False, False)
+    return ExactResult(built.read(last, proven), tier_bound, tiers_proven, proven)
+
+
+def _resource_units(built: _RoutingModel) -> list[cp_model.LinearExprT]:
+    """Units handed over per priority (one expression per priority with requests)."""
+    p, model = built.problem, built.model
+    served: dict[int, cp_model.IntVar] = {}
+    by_need: dict[int, list[cp_model.IntVar]] = {}
+    for i, item in enumerate(built.items):
+        by_need.setdefault(item.need, []).append(built.present[i])
+    given: dict[int, list[cp_model.IntVar]] = {}
+    per_resource: dict[int, list[cp_model.IntVar]] = {}
+    for need, visits in by_need.items():
+        for r in np.flatnonzero((p.need_request[need] > 0) & p.need_eligible[need]).tolist():
+            if need not in served:
+                served[need] = model.new_bool_var(f"served{need}")
+                model.add(served[need] <= sum(visits))
+            units = model.new_int_var(0, int(p.need_request[need, r]), f"q{need}_{r}")
+            model.add(units <= int(p.need_request[need, r]) * served[need])
+            given.setdefault(int(p.need_priority[need]), []).append(units)
+            per_resource.setdefault(int(r), []).append(units)
+    for r, units_list in per_resource.items():
+        model.add(sum(units_list) <= int(p.resource_stock[r]))
+    return [sum(given[q]) for q in PRIORITIES if q in given]
+
+
+def _preferred_visits(built: _RoutingModel) -> cp_model.LinearExprT:
+    """Visits whose team includes a preferred worker."""
+    p, model = built.problem, built.model
+    terms = []
+    for i, item in enumerate(built.items):
+        preferred = [built.member[(i, w)] for w in item.workers if p.need_preferred[item.need, w]]
+        if preferred:
+            hit = model.new_bool_var(f"pref{i}")
+            model.add(hit <= sum(preferred))
+            terms.append(hit)
+    return sum(terms)
+
+
+def _largest_load(built: _RoutingModel) -> cp_model.IntVar:
+    """The largest service plus travel minutes of any worker."""
+    largest = built.model.new_int_var(0, 7 * 24 * 60, "largest_load")
+    for terms in built.spent.values():
+        built.model.add(
+            largest
+            >= cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])
+        )
+    return largest
