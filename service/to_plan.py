@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from service.matching.diagnosis import Finding, ShortageFinding, Unserved
 from service.matching.problem import PRIORITIES, STAFF_ANY, Problem
-from service.matching.solution import Solution, route_travel
+from service.matching.solution import Solution
 from service.messages import Language, days_text, say
 from service.to_solver import Indexed
 from service.wire.common import DAYS, ResourceAmount, minutes_to_time
@@ -211,7 +211,7 @@ def to_plan(
                 day=DAYS[day],
                 shift=shift,
                 stops=[Stop(need_id=indexed.need_ids[n], visit=numbers[(n, day)]) for n in stops],
-                travel_minutes=route_travel(problem, worker, stops),
+                travel_minutes=problem.route_travel(worker, stops),
                 service_minutes=int(sum(problem.need_duration[n] for n in stops)),
             )
         )

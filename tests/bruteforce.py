@@ -29,8 +29,9 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from service.wire.common import DAYS, Day, Location, time_to_minutes
+from service.wire.common import DAYS, Day, Location, minutes_to_time, time_to_minutes
 from service.wire.scenario import Need, Scenario, Worker
 
 EARTH_RADIUS_KM = 6371.0088
@@ -38,6 +39,7 @@ PRIORITY_LEVELS = 5
 
 Counts = tuple[int, ...]
 Team = tuple[str, ...]
+Json = dict[str, Any]
 
 
 def haversine_km(a: Location, b: Location) -> float:
@@ -67,6 +69,10 @@ class WorkerDay:
     travel: int
 
 
+DayRun = dict[str, WorkerDay]
+"""Each busy worker's routes for one day."""
+
+
 class BruteForce:
     """Exhaustive search for the best planned-visits-per-priority tuple of a tiny scenario.
 
@@ -84,7 +90,7 @@ class BruteForce:
         self.places: list[Location] = [
             n.location if n.location is not None else villages[n.village] for n in self.needs
         ]
-        self.day_minutes = cache(self._day_minutes)
+        self.day_runs = cache(self._day_runs)
         self.options: list[list[Option]] = [self._need_options(i) for i in range(len(self.needs))]
         # Most visits each need can still get: limited by the days that have an option.
         self.reachable = [
@@ -92,6 +98,7 @@ class BruteForce:
             for need, options in zip(self.needs, self.options, strict=True)
         ]
         self.best: Counts = (0,) * PRIORITY_LEVELS
+        self.best_days: dict[Day, frozenset[Option]] = {}
 
     # --- travel ---------------------------------------------------------------------------
 
@@ -165,7 +172,7 @@ class BruteForce:
             for chosen in itertools.product(*orders):
                 routes = tuple((j, order) for j, order in enumerate(chosen) if order)
                 plan = WorkerDay(routes, self._travel(worker, routes))
-                if self._consistent(day, {worker.id: plan}):
+                if self._schedule(day, {worker.id: plan}) is not None:
                     found.append(plan)
         return found
 
@@ -177,8 +184,11 @@ class BruteForce:
             total += sum(self.minutes(worker, a, b) for a, b in itertools.pairwise(places))
         return total
 
-    def _consistent(self, day: Day, plans: dict[str, WorkerDay]) -> bool:
-        """Whether one start per visit satisfies every window, route and shift constraint."""
+    def _schedule(self, day: Day, plans: dict[str, WorkerDay]) -> dict[int, int] | None:
+        """Earliest starts per need that satisfy every window, route and shift constraint.
+
+        ``None`` when there are none.
+        """
         lower: dict[int, int] = {}
         upper: dict[int, int] = {}
         edges: list[tuple[int, int, int]] = []
@@ -204,21 +214,21 @@ class BruteForce:
         start = dict(lower)
         for _ in range(len(start) + 1):
             if any(start[i] > upper[i] for i in start):
-                return False
+                return None
             changed = False
             for a, b, gap in edges:
                 if start[a] + gap > start[b]:
                     start[b] = start[a] + gap
                     changed = True
             if not changed:
-                return True
-        return False  # a cycle of positive gaps: no schedule
+                return start
+        return None  # a cycle of positive gaps: no schedule
 
-    def _day_minutes(self, day: Day, options: frozenset[Option]) -> frozenset[Counts]:
-        """The achievable minutes (service + travel) of the capped workers on a day.
+    def _day_runs(self, day: Day, options: frozenset[Option]) -> dict[Counts, DayRun]:
+        """The ways to run a day, one for each achievable use of the capped workers' minutes.
 
-        Returns one tuple per feasible way to run the day, in the order of
-        :meth:`capped_workers`; an empty set when the day cannot be run at all.
+        Keys are the service + travel minutes of the capped workers (in the order of
+        :meth:`capped_workers`); empty when the day cannot be run at all.
         """
         stops: dict[str, list[int]] = {}
         for option in sorted(options, key=lambda o: o.need):
@@ -228,22 +238,22 @@ class BruteForce:
         for worker_id, mine in stops.items():
             worker = self.workers[worker_id]
             if worker.max_visits_per_day is not None and len(mine) > worker.max_visits_per_day:
-                return frozenset()
+                return {}
             choices[worker_id] = self._worker_days(worker, day, mine)
             if not choices[worker_id]:
-                return frozenset()
+                return {}
         capped = self.capped_workers()
-        found: set[Counts] = set()
+        found: dict[Counts, DayRun] = {}
         for combo in self._joint(day, list(choices.items())):
             used = []
             for worker_id in capped:
                 plan = combo.get(worker_id)
                 service = sum(self.needs[i].duration_minutes for i in stops.get(worker_id, []))
                 used.append(service + (plan.travel if plan else 0))
-            found.add(tuple(used))
+            found.setdefault(tuple(used), combo)
             if not capped:
                 break
-        return frozenset(found)
+        return found
 
     def _joint(
         self, day: Day, choices: list[tuple[str, list[WorkerDay]]]
@@ -256,7 +266,7 @@ class BruteForce:
         for tail in self._joint(day, rest):
             for plan in plans:
                 combo = {worker_id: plan, **tail}
-                if self._consistent(day, combo):
+                if self._schedule(day, combo) is not None:
                     yield combo
 
     # --- the week (rule 5 weekly cap) ------------------------------------------------------
@@ -265,27 +275,77 @@ class BruteForce:
         """Workers with a weekly minutes cap, in scenario order."""
         return [w.id for w in self.scenario.workers if w.max_minutes_per_week is not None]
 
-    def _week_fits(self, days: dict[Day, frozenset[Option]]) -> bool:
-        fronts = [self.day_minutes(day, options) for day, options in days.items() if options]
-        if any(not front for front in fronts):
-            return False
+    def _week_runs(self, days: dict[Day, frozenset[Option]]) -> dict[Day, DayRun] | None:
+        """One way to run every busy day within the weekly caps, or ``None``."""
+        busy = [day for day, options in days.items() if options]
+        runs = [self.day_runs(day, days[day]) for day in busy]
+        if any(not run for run in runs):
+            return None
         caps = [self.workers[w].max_minutes_per_week or 0 for w in self.capped_workers()]
-        for pick in itertools.product(*fronts):
-            if all(
-                sum(used) <= cap for used, cap in zip(zip(*pick, strict=True), caps, strict=True)
-            ):
-                return True
-        return False
+        for pick in itertools.product(*runs):
+            per_worker = zip(*pick, strict=True) if pick else iter([()] * len(caps))
+            if all(sum(used) <= cap for used, cap in zip(per_worker, caps, strict=True)):
+                return {day: run[used] for day, run, used in zip(busy, runs, pick, strict=True)}
+        return None
+
+    def _week_fits(self, days: dict[Day, frozenset[Option]]) -> bool:
+        return self._week_runs(days) is not None
 
     # --- the search ------------------------------------------------------------------------
 
     def solve(self) -> Counts:
         """The lexicographically best planned visits per priority (1 to 5)."""
         self.best = (0,) * PRIORITY_LEVELS
+        self.best_days = {}
         counts = [0] * PRIORITY_LEVELS
         days: dict[Day, frozenset[Option]] = {day: frozenset() for day in DAYS}
         self._search(0, 0, -1, counts, days)
         return self.best
+
+    def witness(self) -> tuple[list[Json], list[Json]]:
+        """The planned visits and routes (wire-shaped dicts) of the best plan :meth:`solve` found.
+
+        Lets a test confirm with the plan checker that the optimum is really reachable.
+        """
+        runs = self._week_runs(self.best_days) or {}
+        visits: list[Json] = []
+        routes: list[Json] = []
+        numbers: dict[int, int] = {}
+        for day in DAYS:
+            options = sorted(self.best_days.get(day, frozenset()), key=lambda o: o.need)
+            if not options:
+                continue
+            starts = self._schedule(day, runs[day]) or {}
+            for option in options:
+                need = self.needs[option.need]
+                numbers[option.need] = numbers.get(option.need, 0) + 1
+                visits.append(
+                    {
+                        "need_id": need.id,
+                        "visit": numbers[option.need],
+                        "day": day,
+                        "start": minutes_to_time(starts[option.need]),
+                        "end": minutes_to_time(starts[option.need] + need.duration_minutes),
+                        "worker_ids": list(option.team),
+                    }
+                )
+            number = {o.need: numbers[o.need] for o in options}
+            for worker_id, plan in runs[day].items():
+                worker = self.workers[worker_id]
+                for shift, order in plan.routes:
+                    routes.append(
+                        {
+                            "worker_id": worker_id,
+                            "day": day,
+                            "shift": shift,
+                            "stops": [
+                                {"need_id": self.needs[i].id, "visit": number[i]} for i in order
+                            ],
+                            "travel_minutes": self._travel(worker, ((shift, order),)),
+                            "service_minutes": sum(self.needs[i].duration_minutes for i in order),
+                        }
+                    )
+        return visits, routes
 
     def _optimistic(self, need: int, placed: int, counts: list[int]) -> Counts:
         bound = list(counts)
@@ -306,6 +366,7 @@ class BruteForce:
             return
         if need == len(self.needs):
             self.best = tuple(counts)
+            self.best_days = dict(days)
             return
         priority = self.needs[need].priority - 1
         if placed < self.needs[need].visits:

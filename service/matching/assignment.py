@@ -22,10 +22,7 @@ from service.matching.solution import SolveStatus
 
 @dataclass
 class LinearRows:
-    """Side constraints ``lo <= a·x[pairs] + b·y[items] + c·peak[agents] <= hi``.
-
-    ``peak[agent]`` is the largest ``pair_peak`` among the agent's assigned pairs (0 if none).
-    """
+    """Side constraints ``lo <= a·x[pairs] + b·y[items] <= hi``."""
 
     pairs: list[IntArray] = field(default_factory=list)
     pair_coefs: list[IntArray] = field(default_factory=list)
@@ -33,8 +30,6 @@ class LinearRows:
     item_coefs: list[IntArray] = field(default_factory=list)
     lo: list[int] = field(default_factory=list)
     hi: list[int] = field(default_factory=list)
-    agents: list[IntArray] = field(default_factory=list)
-    agent_coefs: list[IntArray] = field(default_factory=list)
 
     def add(
         self,
@@ -45,12 +40,8 @@ class LinearRows:
         *,
         lo: int = -(2**40),
         hi: int = 2**40,
-        agents: npt.ArrayLike = (),
-        agent_coefs: npt.ArrayLike = (),
     ) -> None:
         """Append one row; coefficient arrays are aligned with their index arrays."""
-        self.agents.append(np.asarray(agents, dtype=np.int64))
-        self.agent_coefs.append(np.asarray(agent_coefs, dtype=np.int64))
         self.pairs.append(np.asarray(pairs, dtype=np.int64))
         self.pair_coefs.append(np.asarray(pair_coefs, dtype=np.int64))
         self.items.append(np.asarray(items, dtype=np.int64))
@@ -84,10 +75,6 @@ class AssignmentProblem:
         ``(items,)`` 1 (most urgent) to 5; optional items are maximised tier by tier.
     rows
         Side constraints.
-    pair_peak
-        ``(pairs,)`` optional: the largest ``pair_peak`` among an agent's assigned pairs is
-        added to its use of capacity dimension 0 (a set-up or return trip paid once per agent).
-        Side rows may count that peak too (``LinearRows.agents``).
     """
 
     pair_item: IntArray
@@ -99,7 +86,6 @@ class AssignmentProblem:
     item_mandatory: BoolArray
     item_priority: IntArray
     rows: LinearRows = field(default_factory=LinearRows)
-    pair_peak: IntArray | None = None
 
     def __post_init__(self) -> None:
         n_pairs = len(self.pair_item)

@@ -4,8 +4,8 @@ Items are (need, day) pairs: a need gets at most ``visits`` of them, so its visi
 different days and visit numbers carry no symmetry. Agents are worker shifts with their minutes
 as capacity; pairs (item, worker, shift) exist only where the worker could serve the need alone
 in that shift. Teams, skills, languages, meeting times, day and week caps are side rows.
-Travel enters as a per-pair charge: an *estimate* for planning, or a *lower bound* that makes the
-model a relaxation of the real problem, whose tier optima are then valid upper bounds.
+Travel enters as a per-visit lower bound, so the model is a relaxation of the real problem: its
+tier optima are valid upper bounds on what any plan can serve, and its teams suggest whom to try.
 """
 
 from __future__ import annotations
@@ -34,28 +34,11 @@ class DayModel:
     pair_shift: IntArray
 
 
-@dataclass(frozen=True)
-class TravelCharge:
-    """Minutes charged per visit in a shift, and whether the return leg is charged."""
-
-    per_visit: IntArray
-    return_leg: bool
-
-
-def travel_estimate(problem: Problem, candidates: Candidates) -> TravelCharge:
-    """Charge the one-way trip from base per visit, plus the shortest return leg per shift.
-
-    A route base → A → B → base costs about one radial trip per stop when stops are spread
-    out, and less when they cluster; the repair step absorbs the difference.
-    """
-    return TravelCharge(candidates.oneway, return_leg=True)
-
-
-def travel_lower_bound(problem: Problem, candidates: Candidates) -> TravelCharge:
-    """Charge what every route must spend reaching a household at least.
+def travel_lower_bound(problem: Problem, candidates: Candidates) -> IntArray:
+    """Minutes every route must spend reaching a household, at least.
 
     A stop is entered from the worker's base or from another household, so the shortest of
-    those legs is a valid lower bound per visit; the return leg is not charged.
+    those legs is a valid lower bound per visit.
     """
     points = problem.need_point
     bound = candidates.oneway.copy()
@@ -65,7 +48,7 @@ def travel_lower_bound(problem: Problem, candidates: Candidates) -> TravelCharge
         nearest = legs.min(axis=0) if len(points) > 1 else np.full(len(points), UNLIMITED)
         rows = problem.worker_mode == mode
         bound[rows] = np.minimum(bound[rows], nearest[None, :])
-    return TravelCharge(bound, return_leg=False)
+    return bound
 
 
 def _shift_agents(problem: Problem) -> dict[tuple[int, int, int], int]:
@@ -78,7 +61,7 @@ def _shift_agents(problem: Problem) -> dict[tuple[int, int, int], int]:
     return agents
 
 
-def build_day_model(problem: Problem, candidates: Candidates, travel: TravelCharge) -> DayModel:
+def build_day_model(problem: Problem, candidates: Candidates) -> DayModel:
     """Build the day-level assignment problem.
 
     Parameters
@@ -87,8 +70,6 @@ def build_day_model(problem: Problem, candidates: Candidates, travel: TravelChar
         The week in solver shape.
     candidates
         Its feasibility facts.
-    travel
-        Travel minutes charged per visit (estimate or lower bound).
 
     Returns
     -------
@@ -124,7 +105,7 @@ def build_day_model(problem: Problem, candidates: Candidates, travel: TravelChar
     p_shift = np.array(pair_shift, dtype=np.int64)
     p_need = needs[p_item] if len(p_item) else p_item
     p_day = days[p_item] if len(p_item) else p_item
-    charge = travel.per_visit[p_worker, p_need]
+    charge = travel_lower_bound(problem, candidates)[p_worker, p_need]
     minutes = problem.need_duration[p_need] + charge
     cost = TRAVEL_COST_WEIGHT * charge
     cost -= PREFERRED_COST_WEIGHT * problem.need_preferred[p_need, p_worker]
@@ -136,19 +117,18 @@ def build_day_model(problem: Problem, candidates: Candidates, travel: TravelChar
     for (w, d, k), agent in agents.items():
         span = problem.worker_shifts[w][d][k]
         capacity[agent, 0] = span.end - span.start
-    peak = candidates.oneway[p_worker, p_need] if travel.return_leg else None
     rows = LinearRows()
     _visits_per_need(problem, needs, rows)
     _one_shift_per_worker(p_item, p_worker, rows)
     _teams(problem, candidates, needs, days, p_item, p_worker, p_shift, rows)
     _day_caps(problem, p_item, p_worker, p_day, rows)
-    _week_caps(problem, p_worker, p_agent, minutes, peak is not None, rows)
+    _week_caps(problem, p_worker, minutes, rows)
     _window_packing(
         problem,
         p_need,
         p_agent,
         agents,
-        minutes if travel.return_leg else problem.need_duration[p_need],
+        problem.need_duration[p_need],
         rows,
     )
     assignment = AssignmentProblem(
@@ -161,7 +141,6 @@ def build_day_model(problem: Problem, candidates: Candidates, travel: TravelChar
         item_mandatory=np.zeros(len(item_need), dtype=bool),
         item_priority=problem.need_priority[needs] if len(needs) else needs,
         rows=rows,
-        pair_peak=peak,
     )
     return DayModel(assignment, needs, days, p_worker, p_shift)
 
@@ -243,20 +222,14 @@ def _day_caps(
 
 
 def _week_caps(
-    problem: Problem,
-    pair_worker: IntArray,
-    pair_agent: IntArray,
-    minutes: IntArray,
-    with_return_legs: bool,
-    rows: LinearRows,
+    problem: Problem, pair_worker: IntArray, minutes: IntArray, rows: LinearRows
 ) -> None:
     """Service plus travel minutes of each worker's week stay within the cap."""
     for pairs in _groups(pair_worker):
         worker = int(pair_worker[pairs[0]])
         cap = int(problem.worker_week_minutes[worker])
         if minutes[pairs].sum() > cap:
-            shifts = np.unique(pair_agent[pairs]) if with_return_legs else np.array([], np.int64)
-            rows.add(pairs, minutes[pairs], hi=cap, agents=shifts, agent_coefs=np.ones(len(shifts)))
+            rows.add(pairs, minutes[pairs], hi=cap)
 
 
 def _window_packing(
@@ -309,3 +282,15 @@ def hint_from_schedule(model: DayModel, schedule: Schedule) -> np.ndarray:
             if k is not None:
                 hint[k] = True
     return hint
+
+
+def suggested_teams(
+    model: DayModel, assigned: np.ndarray
+) -> dict[tuple[int, int], tuple[int, ...]]:
+    """``(need, day)`` → team, for the pairs an assignment of the model uses."""
+    teams: dict[tuple[int, int], list[int]] = {}
+    for pair in np.flatnonzero(assigned).tolist():
+        item = int(model.assignment.pair_item[pair])
+        key = (int(model.item_need[item]), int(model.item_day[item]))
+        teams.setdefault(key, []).append(int(model.pair_worker[pair]))
+    return {key: tuple(sorted(workers)) for key, workers in teams.items()}

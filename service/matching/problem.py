@@ -6,6 +6,7 @@ numbered from 0; days are 0 (Monday) to 6 (Sunday); times are minutes after midn
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,6 +113,12 @@ class Problem:
     def leg(self, worker: int, a: int, b: int) -> int:
         """Travel minutes from point ``a`` to point ``b`` for ``worker``."""
         return int(self.travel[self.worker_mode[worker], a, b])
+
+    def route_travel(self, worker: int, needs: list[int]) -> int:
+        """Travel minutes of a shift route from the worker's base through ``needs`` and back."""
+        base = int(self.worker_base[worker])
+        points = [base, *(int(self.need_point[n]) for n in needs), base]
+        return sum(self.leg(worker, a, b) for a, b in itertools.pairwise(points))
 
     def staff_total(self, need: int) -> int:
         """Workers one visit of ``need`` takes."""

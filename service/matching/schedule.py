@@ -75,11 +75,9 @@ class Schedule:
 
     def route_travel(self, worker: int, day: int, shift: int) -> int:
         """Travel minutes of one shift route, from and back to base."""
-        stops = self.routes.get((worker, day, shift), [])
-        points = [self.problem.worker_base[worker]]
-        points += [self.problem.need_point[s.need] for s in stops]
-        points.append(self.problem.worker_base[worker])
-        return sum(self.problem.leg(worker, a, b) for a, b in itertools.pairwise(points))
+        return self.problem.route_travel(
+            worker, [s.need for s in self.routes.get((worker, day, shift), [])]
+        )
 
     def slots(self, worker: int, need: int, day: int) -> list[Slot]:
         """Every gap of the worker's routes on ``day`` where a visit of ``need`` fits alone.
@@ -231,6 +229,20 @@ class Schedule:
         self.week_minutes[worker] += sum(s.end - s.start for s in stops)
         self.week_minutes[worker] += self.route_travel(worker, day, shift)
         self.day_visits[worker, day] += len(stops)
+
+    def clear_day(self, day: int) -> None:
+        """Remove every visit and route of ``day``, giving their minutes back to the caps."""
+        for key in [key for key in self.routes if key[1] == day]:
+            worker = key[0]
+            stops = self.routes.pop(key)
+            used = sum(s.end - s.start for s in stops)
+            self.week_minutes[worker] -= used + self.problem.route_travel(
+                worker, [s.need for s in stops]
+            )
+            self.day_visits[worker, day] -= len(stops)
+        for need, visit_day in [key for key in self.visits if key[1] == day]:
+            del self.visits[(need, visit_day)]
+            self.days_of_need[need].discard(day)
 
     def add_visit(self, visit: Visit) -> None:
         """Record a visit whose stops were loaded with :meth:`add_route`."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,13 +48,6 @@ class Solution:
     bound_by_priority: dict[int, int] | None = None
     phases: dict[str, float] = field(default_factory=dict)
     source: str = "greedy"
-
-
-def route_travel(problem: Problem, worker: int, stops: list[int]) -> int:
-    """Travel minutes of a shift route from base through ``stops`` and back."""
-    base = int(problem.worker_base[worker])
-    points = [base, *(int(problem.need_point[n]) for n in stops), base]
-    return sum(problem.leg(worker, a, b) for a, b in itertools.pairwise(points))
 
 
 def allocate_resources(problem: Problem, served: set[int]) -> IntArray:
@@ -109,9 +101,9 @@ def quality_key(problem: Problem, solution: Solution) -> tuple[int, ...]:
         per_priority[int(problem.need_priority[visit.need]) - 1] += 1
         preferred += int(problem.need_preferred[visit.need, list(visit.team)].any())
     units = [int(solution.given[problem.need_priority == p].sum()) for p in PRIORITIES]
-    travel = sum(route_travel(problem, w, stops) for (w, _, _), stops in solution.routes.items())
+    travel = sum(problem.route_travel(w, stops) for (w, _, _), stops in solution.routes.items())
     load = np.zeros(problem.n_workers, dtype=np.int64)
     for (worker, _, _), stops in solution.routes.items():
-        load[worker] += route_travel(problem, worker, stops)
+        load[worker] += problem.route_travel(worker, stops)
         load[worker] += int(problem.need_duration[stops].sum())
     return (*per_priority, *units, -travel, preferred, -int(load.max(initial=0)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -39,7 +40,6 @@ class _Variables:
 
     pairs: list[cp_model.IntVar]
     items: list[cp_model.IntVar]
-    peaks: list[cp_model.IntVar | int]
 
 
 class _AssignmentModel:
@@ -52,27 +52,10 @@ class _AssignmentModel:
         self.vars = _Variables(
             [model.new_bool_var(f"x{p}") for p in range(len(problem.pair_item))],
             [model.new_bool_var(f"y{i}") for i in range(problem.n_items)],
-            [0] * problem.n_agents,
         )
-        self._agent_peaks()
         self._items_take_their_slots()
         self._agents_within_capacity()
         self._side_rows()
-
-    def _agent_peaks(self) -> None:
-        """Each agent's peak is at least the ``pair_peak`` of every pair it takes."""
-        p, x = self.problem, self.vars.pairs
-        if p.pair_peak is None:
-            return
-        for agent, pairs in _by_key(p.pair_agent, p.n_agents):
-            highest = int(p.pair_peak[pairs].max(initial=0))
-            if highest <= 0:
-                continue
-            peak = self.model.new_int_var(0, highest, f"peak{agent}")
-            self.vars.peaks[agent] = peak
-            for k in pairs:
-                if p.pair_peak[k] > 0:
-                    self.model.add(peak >= int(p.pair_peak[k]) * x[k])
 
     def _items_take_their_slots(self) -> None:
         """An assigned item uses exactly ``item_slots`` pairs; a mandatory item is assigned."""
@@ -86,31 +69,23 @@ class _AssignmentModel:
 
     def _agents_within_capacity(self) -> None:
         """Each agent's pairs use no more than its capacity, in every dimension."""
-        p, x, peaks = self.problem, self.vars.pairs, self.vars.peaks
+        p, x = self.problem, self.vars.pairs
         for agent, members in _by_key(p.pair_agent, p.n_agents):
             for dim in range(p.agent_capacity.shape[1]):
                 use = p.pair_use[members, dim]
-                peak = peaks[agent] if dim == 0 else 0
-                highest = (
-                    int(p.pair_peak[members].max(initial=0))
-                    if dim == 0 and p.pair_peak is not None
-                    else 0
-                )
-                if use.sum() + highest <= p.agent_capacity[agent, dim]:
+                if use.sum() <= p.agent_capacity[agent, dim]:
                     continue
                 self.model.add(
-                    cp_model.LinearExpr.weighted_sum([x[k] for k in members], use.tolist()) + peak
+                    cp_model.LinearExpr.weighted_sum([x[k] for k in members], use.tolist())
                     <= int(p.agent_capacity[agent, dim])
                 )
 
     def _side_rows(self) -> None:
         """The caller's linear side constraints."""
-        rows, x, y, peaks = self.problem.rows, self.vars.pairs, self.vars.items, self.vars.peaks
+        rows, x, y = self.problem.rows, self.vars.pairs, self.vars.items
         for r in range(len(rows)):
             terms = [x[k] for k in rows.pairs[r]] + [y[i] for i in rows.items[r]]
-            terms += [peaks[a] for a in rows.agents[r]]
             coefs = rows.pair_coefs[r].tolist() + rows.item_coefs[r].tolist()
-            coefs += rows.agent_coefs[r].tolist()
             self.model.add_linear_constraint(
                 cp_model.LinearExpr.weighted_sum(terms, coefs), rows.lo[r], rows.hi[r]
             )
@@ -135,15 +110,57 @@ def _by_key(keys: np.ndarray, count: int) -> list[tuple[int, np.ndarray]]:
     ]
 
 
+Strategy = Literal["tiers", "weighted"]
+
+
+def _phases(problem: AssignmentProblem, strategy: Strategy, with_cost: bool) -> list[int | None]:
+    """Objective phases: a tier number, 0 for all tiers weighted at once, None for the cost."""
+    optional = ~problem.item_mandatory
+    tiers = sorted({int(t) for t in problem.item_priority[optional]})
+    phases: list[int | None] = []
+    if tiers:
+        phases = [*tiers] if strategy == "tiers" else [0]
+    return [*phases, None] if with_cost else phases
+
+
+def _tier_weights(problem: AssignmentProblem) -> np.ndarray:
+    """Per item, a weight making one more item of a tier worth more than all items below it."""
+    base = int((~problem.item_mandatory).sum()) + 1
+    return np.array([base ** (5 - int(t)) for t in problem.item_priority], dtype=np.int64)
+
+
+def _decode_bound(
+    problem: AssignmentProblem, weighted_bound: int, tier_caps: dict[int, int]
+) -> dict[int, int]:
+    """Per-tier bounds, lexicographic, from a bound on the weighted sum of served items.
+
+    Any solution has ``sum(weight_t * served_t) <= bound``; if it serves ``u_1`` items of the
+    first tier it has at most ``(bound - u_1 * weight_1) // weight_2`` of the second, and so on.
+    """
+    optional = ~problem.item_mandatory
+    base = int(optional.sum()) + 1
+    left = weighted_bound
+    bounds = {}
+    for tier in sorted({int(t) for t in problem.item_priority[optional]}):
+        weight = base ** (5 - tier)
+        count = int((optional & (problem.item_priority == tier)).sum())
+        count = min(count, tier_caps.get(tier, count))
+        bounds[tier] = max(0, min(count, left // weight))
+        left -= bounds[tier] * weight
+    return bounds
+
+
 def solve_assignment(
     problem: AssignmentProblem,
     params: SolveParams,
     *,
     hint: BoolArray | None = None,
     relative_gap: float = 0.0,
-    tiers_only: bool = False,
+    strategy: Strategy = "tiers",
+    with_cost: bool = True,
+    tier_caps: dict[int, int] | None = None,
 ) -> AssignmentResult:
-    """Solve an assignment problem with CP-SAT: tiers of optional items first, then cost.
+    """Solve an assignment problem with CP-SAT: optional items by priority first, then cost.
 
     Parameters
     ----------
@@ -152,11 +169,19 @@ def solve_assignment(
     params
         Time limit (for all phases together), seed and worker count.
     hint
-        ``(pairs,)`` a known assignment to start from, e.g. a greedy plan's.
+        ``(pairs,)`` a known assignment to start from, e.g. a greedy plan's; CP-SAT repairs it
+        when it breaks a constraint.
     relative_gap
         Stop the cost phase once within this relative gap of its bound.
-    tiers_only
-        Skip the cost phase (when only the tier bounds are wanted).
+    strategy
+        ``tiers``: one phase per priority, each proven or bounded before the next (gives a
+        bound per tier); ``weighted``: all tiers in one phase with lexicographic weights
+        (better plans when time is short).
+    with_cost
+        Minimise the cost after the items (skip when only the tier bounds are wanted).
+    tier_caps
+        Known upper limits on the items served per tier (from side rows), which tighten the
+        per-tier bounds read off a weighted phase.
 
     Returns
     -------
@@ -167,11 +192,10 @@ def solve_assignment(
     built = _AssignmentModel(problem)
     model, x, y = built.model, built.vars.pairs, built.vars.items
     optional = ~problem.item_mandatory
-    tiers = sorted({int(t) for t in problem.item_priority[optional]})
-    phases: list[int | None] = [*tiers] if tiers_only else [*tiers, None]
+    weights = _tier_weights(problem)
+    phases = _phases(problem, strategy, with_cost)
     assigned = hint.copy() if hint is not None else None
     first_seconds: float | None = None
-    tier_served: dict[int, int] = {}
     tier_bound: dict[int, int] = {}
     proven = True
     solved_once = False
@@ -182,17 +206,27 @@ def solve_assignment(
         if left <= 0.01:
             proven = False
             break
+        members = np.flatnonzero(optional & (problem.item_priority == tier))
+        expr: cp_model.LinearExprT
         if tier is None:
-            model.minimize(cp_model.LinearExpr.weighted_sum(x, problem.pair_cost.tolist()))
+            expr = cp_model.LinearExpr.weighted_sum(x, problem.pair_cost.tolist())
+            model.minimize(expr)
+        elif tier == 0:
+            chosen = np.flatnonzero(optional)
+            expr = cp_model.LinearExpr.weighted_sum(
+                [y[i] for i in chosen], weights[chosen].tolist()
+            )
+            model.maximize(expr)
         else:
-            members = np.flatnonzero(optional & (problem.item_priority == tier))
-            model.maximize(sum(y[i] for i in members))
+            expr = sum(y[i] for i in members)
+            model.maximize(expr)
         if assigned is not None:
             built.hint(assigned)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = left / (len(phases) - index)
         solver.parameters.num_workers = params.workers
         solver.parameters.random_seed = params.seed
+        solver.parameters.repair_hint = assigned is not None
         if tier is None and relative_gap > 0:
             solver.parameters.relative_gap_limit = relative_gap
         callback = _FirstSolution()
@@ -210,16 +244,22 @@ def solve_assignment(
         status = SolveStatus.FEASIBLE
         if tier is None:
             objective, bound = value, best
-        else:
-            tier_served[tier], tier_bound[tier] = value, best
-            members = np.flatnonzero(optional & (problem.item_priority == tier))
-            model.add(sum(y[i] for i in members) >= value)
+            continue
+        if tier > 0:
+            tier_bound[tier] = best
+        if tier == 0:
+            tier_bound = _decode_bound(problem, best, tier_caps or {})
+        model.add(expr >= value)
     if not solved_once or assigned is None:
         assigned = np.zeros(len(problem.pair_item), dtype=bool)
-    elif proven and len(tier_bound) == len(tiers) and (tiers_only or objective is not None):
+    elif proven:
         status = SolveStatus.OPTIMAL
     item_served = np.zeros(problem.n_items, dtype=bool)
     item_served[problem.pair_item[assigned]] = True
+    tier_served = {
+        int(t): int((item_served & optional & (problem.item_priority == t)).sum())
+        for t in np.unique(problem.item_priority[optional])
+    }
     return AssignmentResult(
         status=status,
         objective=objective,

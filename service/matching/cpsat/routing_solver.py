@@ -1,12 +1,12 @@
 """CP-SAT routing with exact travel: every worker shift is a circuit through its visits.
 
-A visit's team shares one start variable, so its members arrive and leave together. The same
-model serves two uses:
+A visit's team shares one start variable, so its members arrive and leave together; teams are
+chosen among each visit's candidate workers. The same model serves two uses:
 
-* ``sequence_day``: one day, teams fixed by the day-level model; visits may be dropped (the
-  repair step retries them elsewhere), more urgent ones last, and travel is minimised.
-* ``solve_exact``: the whole week, teams free; the spec's lexicographic objective is solved
-  phase by phase and proven when every phase is optimal. Only small weeks fit.
+* ``improve_day``: one day re-planned from the current plan of that day (large neighbourhood
+  search); more visits by priority first, then less travel.
+* ``solve_exact``: the whole week; the spec's lexicographic objective is solved phase by phase
+  and proven when every phase is optimal. Only small weeks fit.
 """
 
 from __future__ import annotations
@@ -54,27 +54,25 @@ class _RoutingModel:
         candidates: Candidates,
         items: list[RouteItem],
         *,
-        fixed_teams: bool,
         week_left: dict[int, int],
+        visits_left: dict[int, int] | None = None,
     ) -> None:
         self.problem, self.candidates, self.items = problem, candidates, items
         self.model = cp_model.CpModel()
         self.present = [self.model.new_bool_var(f"p{i}") for i in range(len(items))]
         self.start = [self._start_var(i) for i in range(len(items))]
-        self.member: dict[tuple[int, int], cp_model.LiteralT] = {}
+        self.member: dict[tuple[int, int], cp_model.IntVar] = {}
         for i, item in enumerate(items):
             for worker in item.workers:
-                self.member[(i, worker)] = (
-                    self.present[i] if fixed_teams else self.model.new_bool_var(f"x{i}_{worker}")
-                )
+                self.member[(i, worker)] = self.model.new_bool_var(f"x{i}_{worker}")
         self.travel: list[Term] = []
         self.spent: dict[int, list[Term]] = {}
         self.arcs: dict[tuple[int, int, int], tuple[list[int], list[Arc]]] = {}
+        self.takes: dict[tuple[int, int, int, int], cp_model.IntVar] = {}
         self._routes()
-        if not fixed_teams:
-            self._teams()
-            self._visits_per_need()
-            self._day_caps()
+        self._teams()
+        self._visits_per_need(visits_left or {})
+        self._day_caps()
         self._week_caps(week_left)
 
     def _start_var(self, i: int) -> cp_model.IntVar:
@@ -101,6 +99,8 @@ class _RoutingModel:
                 if not inside:
                     continue
                 takes = {i: self.model.new_bool_var(f"a{worker}_{day}_{k}_{i}") for i in inside}
+                for i, literal in takes.items():
+                    self.takes[(worker, day, k, i)] = literal
                 for i in inside:
                     choices[i].append(takes[i])
                     duration = int(p.need_duration[self.items[i].need])
@@ -175,23 +175,23 @@ class _RoutingModel:
                 speakers = [x for w, x in members if p.worker_languages[w, wanted].any()]
                 self.model.add(sum(speakers) >= y)
 
-    def _visits_per_need(self) -> None:
-        """At most ``visits`` visits per need, one per day."""
+    def _visits_per_need(self, visits_left: dict[int, int]) -> None:
+        """At most ``visits`` visits per need (fewer if some lie outside the model), one a day."""
         by_need: dict[int, list[int]] = {}
         for i, item in enumerate(self.items):
             by_need.setdefault(item.need, []).append(i)
         for need, members in by_need.items():
-            self.model.add(
-                sum(self.present[i] for i in members) <= int(self.problem.need_visits[need])
-            )
+            cap = visits_left.get(need, int(self.problem.need_visits[need]))
+            if cap < len(members):
+                self.model.add(sum(self.present[i] for i in members) <= cap)
 
     def _day_caps(self) -> None:
         """At most ``max_visits_per_day`` visits per worker and day."""
         per_day: dict[tuple[int, int], list[cp_model.LiteralT]] = {}
         for (i, worker), x in self.member.items():
             per_day.setdefault((worker, self.items[i].day), []).append(x)
-        for (worker, _), members in per_day.items():
-            cap = int(self.problem.worker_day_visits[worker])
+        for key, members in per_day.items():
+            cap = int(self.problem.worker_day_visits[key[0]])
             if cap < len(members):
                 self.model.add(sum(members) <= cap)
 
@@ -204,6 +204,32 @@ class _RoutingModel:
                     [v for v, _ in terms], [c for _, c in terms]
                 )
                 self.model.add(expr <= max(cap, 0))
+
+    def hint(
+        self, visits: list[Visit], routes: dict[tuple[int, int, int], list[RouteStop]]
+    ) -> None:
+        """Start from a known plan of these items: every variable of it hinted."""
+        index = {(item.need, item.day): i for i, item in enumerate(self.items)}
+        chosen = {index[(v.need, v.day)]: v for v in visits if (v.need, v.day) in index}
+        model = self.model
+        for i, item in enumerate(self.items):
+            visit = chosen.get(i)
+            model.add_hint(self.present[i], visit is not None)
+            if visit is not None:
+                model.add_hint(self.start[i], visit.start)
+            for worker in item.workers:
+                literal = self.member[(i, worker)]
+                model.add_hint(literal, visit is not None and worker in visit.team)
+        for (worker, day, k), (inside, arcs) in self.arcs.items():
+            stops = routes.get((worker, day, k), [])
+            order = [inside.index(index[(s.need, day)]) + 1 for s in stops]
+            used = set(zip([0, *order], [*order, 0], strict=True)) if order else {(0, 0)}
+            used |= {(n, n) for n in range(1, len(inside) + 1) if n not in order}
+            for a, b, arc in arcs:
+                if isinstance(arc, cp_model.IntVar):
+                    model.add_hint(arc, (a, b) in used)
+            for n, i in enumerate(inside, start=1):
+                model.add_hint(self.takes[(worker, day, k, i)], n in order)
 
     def travel_expr(self) -> cp_model.LinearExpr:
         """Total travel minutes."""
@@ -252,48 +278,55 @@ def _solver(time_limit: float, params: SolveParams) -> cp_model.CpSolver:
     return solver
 
 
-def sequence_day(
+def improve_day(
     problem: Problem,
     candidates: Candidates,
-    day: int,
-    teams: list[tuple[int, tuple[int, ...]]],
+    items: list[RouteItem],
+    current: Routed,
     week_left: dict[int, int],
+    visits_left: dict[int, int],
     params: SolveParams,
-) -> Routed:
-    """Order and time one day's visits, each with its fixed team.
+) -> Routed | None:
+    """Re-plan one day's visits with free teams, starting from the current plan of that day.
 
     Parameters
     ----------
     problem, candidates
         The week and its feasibility facts.
-    day
-        Day index, 0 = Monday.
-    teams
-        ``(need, team)`` of each visit of the day.
-    week_left
-        Minutes of each worker's week cap still free before this day.
+    items
+        The day's possible visits with their candidate workers; every visit of ``current``
+        must be among them, with its team.
+    current
+        The day as planned now (a valid plan, used as the starting point).
+    week_left, visits_left
+        Week minutes each worker has outside this day; visits each need may still get.
     params
-        Time limit for this day, seed, workers.
+        Time limit, seed, workers.
 
     Returns
     -------
-    Routed
-        The visits kept, with start times, and the routes.
+    Routed or None
+        The best plan found (never worse than ``current`` under the objective: visits by
+        priority, then travel), or None when the search found nothing.
     """
-    items = [RouteItem(need, day, team) for need, team in teams]
-    built = _RoutingModel(problem, candidates, items, fixed_teams=True, week_left=week_left)
-    room = 10_000
+    built = _RoutingModel(
+        problem,
+        candidates,
+        items,
+        week_left=week_left,
+        visits_left=visits_left,
+    )
+    room = 100_000
     count = len(items) + 1
     weights = [room * count ** (5 - int(problem.need_priority[i.need])) for i in items]
     built.model.maximize(
         cp_model.LinearExpr.weighted_sum(built.present, weights) - built.travel_expr()
     )
-    for literal in built.present:
-        built.model.add_hint(literal, 1)
+    built.hint(current.visits, current.routes)
     solver = _solver(params.time_limit, params)
     status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Routed([], {}, False)
+        return None
     return built.read(solver, status == cp_model.OPTIMAL)
 
 
@@ -346,7 +379,7 @@ def solve_exact(
         ``optimal`` when every phase was proven within the time limit.
     """
     started = time.perf_counter()
-    built = _RoutingModel(problem, candidates, items, fixed_teams=False, week_left={})
+    built = _RoutingModel(problem, candidates, items, week_left={})
     model = built.model
     phases: list[tuple[str, cp_model.LinearExprT, int | None]] = []
     for priority in PRIORITIES:
