@@ -27,8 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Mulin (睦邻): weekly dispatch for social work stations.",
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 EXIT_INVALID_INPUT = 2
 EXIT_PLAN_INVALID = 1
 

@@ -97,7 +97,7 @@ def check_references(scenario: Scenario) -> list[str]:
     problems += _duplicates("needs", (n.id for n in scenario.needs))
     villages = {v.id for v in scenario.villages}
     workers = {w.id for w in scenario.workers}
-    resources = {r.id for r in scenario.resources}
+    resources = {r.id: r for r in scenario.resources}
     for i, need in enumerate(scenario.needs):
         at = f"needs[{i}]"
         if need.village not in villages:
@@ -108,8 +108,17 @@ def check_references(scenario: Scenario) -> list[str]:
                     problems.append(f"{at}.{field}[{j}]: unknown worker {worker_id!r}")
         seen: set[str] = set()
         for j, amount in enumerate(need.resources):
-            if amount.id not in resources:
+            resource = resources.get(amount.id)
+            if resource is None:
                 problems.append(f"{at}.resources[{j}].id: unknown resource {amount.id!r}")
+            elif resource.eligible_groups is not None and not (
+                set(resource.eligible_groups) & set(need.groups)
+            ):
+                eligible, groups = sorted(resource.eligible_groups), sorted(need.groups)
+                problems.append(
+                    f"{at}.resources[{j}].id: resource {amount.id!r} is only for groups "
+                    f"{eligible}, the need's groups are {groups}"
+                )
             if amount.id in seen:
                 problems.append(f"{at}.resources[{j}].id: resource {amount.id!r} listed twice")
             seen.add(amount.id)

@@ -26,7 +26,8 @@ TimeOfDay = Annotated[str, AfterValidator(_check_time)]
 """Local time ``HH:MM`` from ``00:00`` to ``24:00``."""
 
 Identifier = Annotated[str, Field(min_length=1, max_length=100)]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, strict=True)]
+"""A whole number >= 0 that must be a JSON number (not ``true`` or ``"45"``)."""
 
 
 def time_to_minutes(value: str) -> int:
@@ -65,7 +66,7 @@ def minutes_to_time(minutes: int) -> str:
 class WireModel(BaseModel):
     """Base of every wire model: unknown fields are errors, except under ``extra``."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     extra: Any = Field(default=None, description="Kept and ignored: free data for other tools.")
 
@@ -73,15 +74,15 @@ class WireModel(BaseModel):
 class Location(WireModel):
     """A point on the map in WGS84 degrees."""
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90, strict=True)
+    lon: float = Field(ge=-180, le=180, strict=True)
 
 
 class ResourceAmount(WireModel):
     """A quantity of one charity resource."""
 
     id: Identifier
-    quantity: int = Field(ge=1)
+    quantity: int = Field(ge=1, strict=True)
 
 
 Role = Literal["social_worker", "volunteer", "liaison"]
@@ -104,6 +105,8 @@ def json_path(loc: tuple[int | str, ...]) -> str:
     """
     path = ""
     for part in loc:
+        if part == "[key]":
+            continue
         if isinstance(part, int):
             path += f"[{part}]"
         else:

@@ -42,7 +42,7 @@ class PlannedVisit(WireModel):
     """One planned visit: a team at a household on a day and time."""
 
     need_id: Identifier
-    visit: int = Field(ge=1)
+    visit: int = Field(ge=1, strict=True)
     day: Day
     start: TimeOfDay
     end: TimeOfDay
@@ -54,7 +54,7 @@ class Stop(WireModel):
     """A visit on a route."""
 
     need_id: Identifier
-    visit: int = Field(ge=1)
+    visit: int = Field(ge=1, strict=True)
 
 
 class Route(WireModel):

@@ -79,15 +79,15 @@ class Village(WireModel):
 class Speeds(WireModel):
     """Travel speed per transport mode, km/h."""
 
-    walk: float = Field(default=4.5, gt=0, le=200)
-    ebike: float = Field(default=15.0, gt=0, le=200)
-    car: float = Field(default=30.0, gt=0, le=200)
+    walk: float = Field(default=4.5, gt=0, le=200, strict=True)
+    ebike: float = Field(default=15.0, gt=0, le=200, strict=True)
+    car: float = Field(default=30.0, gt=0, le=200, strict=True)
 
 
 class Travel(WireModel):
     """How straight-line distance becomes travel minutes."""
 
-    detour_factor: float = Field(default=1.3, ge=1.0, le=10.0)
+    detour_factor: float = Field(default=1.3, ge=1.0, le=10.0, strict=True)
     speed_kmh: Speeds = Field(default_factory=Speeds)
 
 
@@ -173,9 +173,9 @@ class Need(WireModel):
     location: Location | None = None
     groups: list[Group] = Field(default_factory=list)
     category: Category
-    priority: int = Field(ge=1, le=5)
-    visits: int = Field(default=1, ge=1, le=7)
-    duration_minutes: int = Field(gt=0, le=1440)
+    priority: int = Field(ge=1, le=5, strict=True)
+    visits: int = Field(default=1, ge=1, le=7, strict=True)
+    duration_minutes: int = Field(gt=0, le=1440, strict=True)
     window: Window
     staff: dict[StaffKey, Count] = Field(default_factory=lambda: {"any": 1})  # type: ignore[arg-type]
     skills: list[Code] = Field(default_factory=list)
@@ -183,7 +183,7 @@ class Need(WireModel):
     preferred_workers: list[Identifier] = Field(default_factory=list)
     excluded_workers: list[Identifier] = Field(default_factory=list)
     resources: list[ResourceAmount] = Field(default_factory=list)
-    mandatory: bool = False
+    mandatory: bool = Field(default=False, strict=True)
 
     @field_validator("staff")
     @classmethod

@@ -1,0 +1,28 @@
+# The two commands of the README: `make demo` (the main job) and `make test` (the tests).
+# Each sets up .venv from the pinned requirements on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint bench-towns
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m service replay scenarios/town-25.json --time-limit 30 --out plan.json
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy service tests benchmarks
+
+test: lint
+	$(PY) -m pytest -q
+
+bench-towns: $(STAMP)
+	$(PY) -m benchmarks.greedy_vs_mulin --seeds 1 2 3 4 5 --time-limit 30

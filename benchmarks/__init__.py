@@ -1,0 +1,1 @@
+"""Benchmarks: measured runs, not timed tests."""
