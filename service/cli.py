@@ -69,25 +69,40 @@ def _load_scenario(path: Path, language: Language) -> Scenario:
         raise  # unreachable: _fail_invalid exits
 
 
+def meaningful_bounds(planned: dict[str, int], bounds: dict[str, int]) -> dict[str, str]:
+    """The bounds worth showing: tier by tier, up to the first tier the plan falls short of.
+
+    Bounds are lexicographic: the bound of a tier holds for plans that match the bounds of
+    every more urgent tier. After the first tier where the plan is short, they say nothing.
+    """
+    shown = {}
+    for priority in sorted(bounds, key=int):
+        shown[priority] = str(bounds[priority])
+        if planned.get(priority, 0) < bounds[priority]:
+            break
+    return shown
+
+
 def _summary(plan: Plan, language: Language) -> None:
     """Print the plan's figures: per priority, totals, status, gap, time, unmet, shortages."""
     m = plan.metrics
     table = Table(title=f"{say(language, 'summary.title')}: {plan.scenario}")
     for key in ("priority", "requested", "planned", "bound", "coverage"):
         table.add_column(say(language, f"summary.{key}"), justify="right")
+    bounds = meaningful_bounds(m.planned_by_priority, m.bound_by_priority)
     for p, requested in m.requested_by_priority.items():
         table.add_row(
             p,
             str(requested),
             str(m.planned_by_priority.get(p, 0)),
-            str(m.bound_by_priority.get(p, "–")),
+            bounds.get(p, "–"),
             f"{m.coverage_by_priority.get(p, 0.0):.1%}",
         )
     table.add_row(
         say(language, "summary.total"),
         str(m.visits_requested),
         str(m.visits_planned),
-        str(sum(m.bound_by_priority.values())) if m.bound_by_priority else "–",
+        "",
         f"{m.visits_planned / max(m.visits_requested, 1):.1%}",
     )
     out.print(table)

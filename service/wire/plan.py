@@ -105,7 +105,13 @@ class Metrics(WireModel):
     service_minutes: Count
     requested_by_priority: dict[str, int] = Field(default_factory=dict)
     planned_by_priority: dict[str, int] = Field(default_factory=dict)
-    bound_by_priority: dict[str, int] = Field(default_factory=dict)
+    bound_by_priority: dict[str, int] = Field(
+        default_factory=dict,
+        description=(
+            "Lexicographic upper bound: no valid plan serves more visits of a priority while "
+            "serving exactly the bound of every more urgent priority."
+        ),
+    )
     resource_units_requested: Count | None = None
     resource_units_given: Count | None = None
     preferred_worker_visits: Count | None = None
