@@ -9,6 +9,7 @@ valid at every step, so the search can stop whenever time runs out.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -65,33 +66,38 @@ def worker_pool(
     return tuple(sorted(pool))
 
 
-def _day_items(
+def _items(
     problem: Problem,
     candidates: Candidates,
     schedule: Schedule,
-    day: int,
+    days: tuple[int, ...],
     suggested: dict[tuple[int, int], tuple[int, ...]],
 ) -> list[RouteItem]:
-    """The day's current visits and the most urgent needs that could still use the day."""
-    items = [
-        RouteItem(v.need, day, worker_pool(problem, candidates, v.need, day, v.team))
-        for (need, d), v in schedule.visits.items()
-        if d == day
-    ]
-    fresh = []
-    for need in np.flatnonzero(problem.need_days[:, day]).tolist():
-        days = schedule.visit_days(need)
-        if day in days or len(days) >= problem.need_visits[need]:
-            continue
-        pool = worker_pool(problem, candidates, need, day, suggested.get((need, day), ()))
-        if team_possible(problem, need, np.array(pool, dtype=np.int64)):
-            fresh.append(RouteItem(need, day, pool))
-    fresh.sort(key=lambda item: (problem.need_priority[item.need], item.need))
-    return items + fresh[:MAX_NEW_ITEMS]
+    """The current visits of ``days`` and the most urgent needs that could use those days."""
+    items, fresh = [], []
+    for day in days:
+        current = {n for (n, d) in schedule.visits if d == day}
+        for need in np.flatnonzero(problem.need_days[:, day]).tolist():
+            if need in current:
+                team = schedule.visits[(need, day)].team
+                items.append(
+                    RouteItem(need, day, worker_pool(problem, candidates, need, day, team))
+                )
+                continue
+            outside = schedule.visit_days(need) - set(days)
+            if len(outside) >= problem.need_visits[need]:
+                continue
+            if len(schedule.visit_days(need)) >= problem.need_visits[need] and len(days) == 1:
+                continue
+            pool = worker_pool(problem, candidates, need, day, suggested.get((need, day), ()))
+            if team_possible(problem, need, np.array(pool, dtype=np.int64)):
+                fresh.append(RouteItem(need, day, pool))
+    fresh.sort(key=lambda item: (problem.need_priority[item.need], item.need, item.day))
+    return items + fresh[: MAX_NEW_ITEMS * len(days)]
 
 
-def _day_value(problem: Problem, routed: Routed) -> tuple[int, ...]:
-    """Visits per priority, then minus travel: the objective restricted to one day."""
+def _value(problem: Problem, routed: Routed) -> tuple[int, ...]:
+    """Visits per priority, then minus travel: the objective restricted to the neighbourhood."""
     counts = [0] * len(PRIORITIES)
     for visit in routed.visits:
         counts[int(problem.need_priority[visit.need]) - 1] += 1
@@ -102,10 +108,19 @@ def _day_value(problem: Problem, routed: Routed) -> tuple[int, ...]:
     return (*counts, -travel)
 
 
-def _current(schedule: Schedule, day: int) -> Routed:
-    visits = [v for (_, d), v in schedule.visits.items() if d == day]
-    routes = {key: list(stops) for key, stops in schedule.routes.items() if key[1] == day and stops}
+def _current(schedule: Schedule, days: tuple[int, ...]) -> Routed:
+    visits = [v for (_, d), v in schedule.visits.items() if d in days]
+    routes = {
+        key: list(stops) for key, stops in schedule.routes.items() if key[1] in days and stops
+    }
     return Routed(visits, routes, False)
+
+
+def _neighbourhoods(days: list[int], sweep: int) -> list[tuple[int, ...]]:
+    """Single days on even sweeps; two neighbouring working days on odd ones."""
+    if sweep % 2 == 0 or len(days) < 2:
+        return [(d,) for d in days]
+    return [(a, b) for a, b in itertools.pairwise(days)]
 
 
 def improve(
@@ -115,7 +130,7 @@ def improve(
     on_step: Callable[[int], None] | None = None,
     suggested: dict[tuple[int, int], tuple[int, ...]] | None = None,
 ) -> int:
-    """Re-plan day after day until the deadline or until a full pass changes nothing.
+    """Re-plan day after day (then pairs of days) until the deadline or until nothing improves.
 
     Parameters
     ----------
@@ -133,61 +148,72 @@ def improve(
     Returns
     -------
     int
-        Days replaced by a better plan.
+        Neighbourhoods replaced by a better plan.
     """
-    problem, candidates = schedule.problem, schedule.candidates
+    problem = schedule.problem
     days = [
         d
         for d in range(N_DAYS)
         if any(problem.worker_shifts[w][d] for w in range(problem.n_workers))
     ]
-    improved_total, steps = 0, 0
+    improved_total, steps, idle_sweeps = 0, 0, 0
     for sweep in range(1000):
         improved = 0
-        for position, day in enumerate(days):
+        hoods = _neighbourhoods(days, sweep)
+        for position, hood in enumerate(hoods):
             left = deadline - time.perf_counter()
             if left < MIN_STEP_SECONDS:
                 return improved_total
-            share = min(max(left / (len(days) - position), MIN_STEP_SECONDS), MAX_STEP_SECONDS)
-            current = _current(schedule, day)
-            items = _day_items(problem, candidates, schedule, day, suggested or {})
-            if not items:
-                continue
-            week_left = {}
-            for worker in {w for item in items for w in item.workers}:
-                on_day = sum(
-                    (s.end - s.start)
-                    for k, stops in current.routes.items()
-                    if k[0] == worker
-                    for s in stops
-                )
-                on_day += sum(
-                    problem.route_travel(worker, [s.need for s in stops])
-                    for k, stops in current.routes.items()
-                    if k[0] == worker
-                )
-                week_left[worker] = int(
-                    problem.worker_week_minutes[worker] - schedule.week_minutes[worker] + on_day
-                )
-            visits_left = {
-                item.need: int(problem.need_visits[item.need])
-                - len(schedule.visit_days(item.need) - {day})
-                for item in items
-            }
-            step = replace(params, time_limit=share, seed=params.seed + sweep)
-            routed = improve_day(problem, candidates, items, current, week_left, visits_left, step)
+            share = left / (len(hoods) - position)
+            share = min(max(share, MIN_STEP_SECONDS), MAX_STEP_SECONDS * len(hood))
+            improved += _step(
+                schedule,
+                hood,
+                replace(params, time_limit=share, seed=params.seed + sweep),
+                suggested or {},
+            )
             steps += 1
             if on_step is not None:
                 on_step(steps)
-            if routed is None or _day_value(problem, routed) <= _day_value(problem, current):
-                continue
-            schedule.clear_day(day)
-            for (worker, d, shift), stops in routed.routes.items():
-                schedule.add_route(worker, d, shift, stops)
-            for visit in routed.visits:
-                schedule.add_visit(visit)
-            improved += 1
         improved_total += improved
-        if improved == 0:
+        idle_sweeps = 0 if improved else idle_sweeps + 1
+        if idle_sweeps >= 2:
             break
     return improved_total
+
+
+def _step(
+    schedule: Schedule,
+    days: tuple[int, ...],
+    params: SolveParams,
+    suggested: dict[tuple[int, int], tuple[int, ...]],
+) -> int:
+    """Re-plan ``days``; replace them when the result is better. Returns 1 if replaced."""
+    problem, candidates = schedule.problem, schedule.candidates
+    current = _current(schedule, days)
+    items = _items(problem, candidates, schedule, days, suggested)
+    if not items:
+        return 0
+    inside = dict.fromkeys(range(problem.n_workers), 0)
+    for (worker, _, _), stops in current.routes.items():
+        inside[worker] += sum(s.end - s.start for s in stops)
+        inside[worker] += problem.route_travel(worker, [s.need for s in stops])
+    week_left = {
+        w: int(problem.worker_week_minutes[w] - schedule.week_minutes[w] + inside[w])
+        for w in {w for item in items for w in item.workers}
+    }
+    visits_left = {
+        item.need: int(problem.need_visits[item.need])
+        - len(schedule.visit_days(item.need) - set(days))
+        for item in items
+    }
+    routed = improve_day(problem, candidates, items, current, week_left, visits_left, params)
+    if routed is None or _value(problem, routed) <= _value(problem, current):
+        return 0
+    for day in days:
+        schedule.clear_day(day)
+    for (worker, d, shift), stops in routed.routes.items():
+        schedule.add_route(worker, d, shift, stops)
+    for visit in routed.visits:
+        schedule.add_visit(visit)
+    return 1
