@@ -52,9 +52,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "shortage.role": "{role}",
         "shortage.skill": "具备 {code} 技能的工作人员",
         "shortage.language": "会说 {code} 的工作人员",
-        "shortage": (
-            "如再有一名{what}（{days}，{villages}），最多可多服务 {visits} 次未满足的探访。"
-        ),
+        "shortage": ("如再有一名{what}（{days}，{villages}），可多服务 {visits} 次未满足的探访。"),
         "summary.title": "周计划",
         "summary.priority": "优先级",
         "summary.planned": "已安排",
@@ -124,7 +122,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "shortage.skill": "worker with skill {code}",
         "shortage.language": "worker who speaks {code}",
         "shortage": (
-            "One more {what} on {days} in {villages} could serve up to {visits} unmet visits."
+            "One more {what} on {days} in {villages} would have served {visits} more unmet visits."
         ),
         "summary.title": "Weekly plan",
         "summary.priority": "Priority",

@@ -8,8 +8,9 @@ from importlib.metadata import version
 
 from service.matching.assignment import SolveParams
 from service.matching.candidates import find_candidates
-from service.matching.diagnosis import diagnose, shortages
+from service.matching.diagnosis import diagnose
 from service.matching.planner import Progress, solve
+from service.matching.shortage import shortages
 from service.messages import Language
 from service.to_plan import to_plan
 from service.to_solver import to_solver
@@ -72,7 +73,7 @@ def plan_week(scenario: Scenario, options: PlanOptions, progress: Progress = _si
     t = time.perf_counter()
     candidates = find_candidates(indexed.problem)
     unserved = diagnose(indexed.problem, candidates, solution)
-    short = shortages(indexed.problem, candidates, unserved)
+    short = shortages(indexed.problem, candidates, solution, unserved)
     phases = {"travel": round(travel_seconds, 3), **solution.phases}
     phases["diagnose"] = round(time.perf_counter() - t, 3)
     info = SolverInfo(

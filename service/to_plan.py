@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from service.matching.diagnosis import Finding, ShortageFinding, Unserved
+from service.matching.diagnosis import Finding, Unserved
 from service.matching.problem import PRIORITIES, STAFF_ANY, Problem
+from service.matching.shortage import ShortageFinding
 from service.matching.solution import Solution
 from service.messages import Language, days_text, say
 from service.to_solver import Indexed

@@ -62,17 +62,6 @@ class Unserved:
     findings: list[Finding]
 
 
-@dataclass(frozen=True)
-class ShortageFinding:
-    """One more worker with ``code`` (a role, skill or language) would serve unmet visits."""
-
-    kind: str
-    code: int
-    days: tuple[int, ...]
-    needs: tuple[int, ...]
-    visits: int
-
-
 def _lacking(problem: Problem, need: int, workers: np.ndarray) -> list[tuple[str, int]]:
     """What no worker of ``workers`` brings: roles short, skills and languages nobody has."""
     lacking: list[tuple[str, int]] = []
@@ -188,63 +177,3 @@ def diagnose(problem: Problem, candidates: Candidates, solution: Solution) -> li
                 )
         explained.append(Unserved(need, max(missing, 0), missing_resources, findings))
     return explained
-
-
-def shortages(
-    problem: Problem, candidates: Candidates, unserved: list[Unserved], limit: int = 5
-) -> list[ShortageFinding]:
-    """Which role, skill or language, on which days, would serve the most unmet visits.
-
-    For each need short of visits, its bottleneck is the requirement with the fewest workers in
-    range who hold it; its missing visits are counted for that requirement. One more worker can
-    make about ``max_visits_per_day`` visits a day, so the count per day is capped at 6.
-
-    Parameters
-    ----------
-    problem, candidates
-        The week and its feasibility facts.
-    unserved
-        The diagnosis of the plan.
-    limit
-        How many shortages to return at most.
-
-    Returns
-    -------
-    list of ShortageFinding
-        Most unmet visits first.
-    """
-    buckets: dict[tuple[str, int], list[int]] = {}
-    for entry in unserved:
-        if entry.missing_visits <= 0:
-            continue
-        need = entry.need
-        pool = candidates.in_range[:, need]
-        options: list[tuple[int, str, int]] = []
-        for role in range(N_ROLES):
-            if problem.need_staff[need, role]:
-                supply = int((pool & (problem.worker_role == role)).sum())
-                options.append((supply - int(problem.need_staff[need, role]), "role", role))
-        if problem.need_staff[need, STAFF_ANY] and not options:
-            options.append((int(pool.sum()), "role", STAFF_ANY))
-        for skill in np.flatnonzero(problem.need_skills[need]):
-            options.append(
-                (int((pool & problem.worker_skills[:, skill]).sum()), "skill", int(skill))
-            )
-        wanted = problem.need_languages[need]
-        if wanted.any():
-            speaks = pool & problem.worker_languages[:, wanted].any(axis=1)
-            options.append((int(speaks.sum()), "language", int(np.flatnonzero(wanted)[0])))
-        _, kind, code = min(options)
-        buckets.setdefault((kind, code), []).append(need)
-    found = []
-    for (kind, code), needs in buckets.items():
-        per_day: Counter[int] = Counter()
-        missing = {e.need: e.missing_visits for e in unserved}
-        for need in needs:
-            for day in np.flatnonzero(problem.need_days[need]).tolist():
-                per_day[day] += missing[need]
-        days = tuple(sorted(d for d, _ in per_day.most_common(3)))
-        visits = min(sum(missing[n] for n in needs), 6 * len(per_day))
-        found.append(ShortageFinding(kind, code, days, tuple(needs), visits))
-    found.sort(key=lambda s: (-s.visits, s.kind, s.code))
-    return found[:limit]

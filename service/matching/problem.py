@@ -7,7 +7,7 @@ numbered from 0; days are 0 (Monday) to 6 (Sunday); times are minutes after midn
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -113,6 +113,48 @@ class Problem:
     def leg(self, worker: int, a: int, b: int) -> int:
         """Travel minutes from point ``a`` to point ``b`` for ``worker``."""
         return int(self.travel[self.worker_mode[worker], a, b])
+
+    def with_worker(
+        self,
+        role: int,
+        skills: BoolArray,
+        languages: BoolArray,
+        base: int,
+        shifts: tuple[tuple[Shift, ...], ...],
+    ) -> Problem:
+        """A copy with one more worker (ebike, 6 visits a day, 60 minutes' range).
+
+        Parameters
+        ----------
+        role
+            Role code.
+        skills, languages
+            Boolean rows over the problem's skill and language codes.
+        base
+            Point index of the worker's base.
+        shifts
+            Shifts per day, Monday first.
+
+        Returns
+        -------
+        Problem
+            A new problem; existing workers keep their indices, the new one is last.
+        """
+        no = np.zeros((self.n_needs, 1), dtype=bool)
+        return replace(
+            self,
+            worker_role=np.append(self.worker_role, role),
+            worker_mode=np.append(self.worker_mode, 1),
+            worker_base=np.append(self.worker_base, base),
+            worker_skills=np.vstack([self.worker_skills, skills[None, :]]),
+            worker_languages=np.vstack([self.worker_languages, languages[None, :]]),
+            worker_shifts=(*self.worker_shifts, shifts),
+            worker_week_minutes=np.append(self.worker_week_minutes, UNLIMITED),
+            worker_day_visits=np.append(self.worker_day_visits, 6),
+            worker_max_travel=np.append(self.worker_max_travel, 60),
+            need_excluded=np.hstack([self.need_excluded, no]),
+            need_preferred=np.hstack([self.need_preferred, no]),
+        )
 
     def route_travel(self, worker: int, needs: list[int]) -> int:
         """Travel minutes of a shift route from the worker's base through ``needs`` and back."""

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from service.matching.candidates import Candidates
 from service.matching.problem import PRIORITIES, IntArray, Problem
-from service.matching.schedule import Schedule, Visit
+from service.matching.schedule import RouteStop, Schedule, Visit
 
 
 class SolveStatus(enum.Enum):
@@ -107,3 +108,18 @@ def quality_key(problem: Problem, solution: Solution) -> tuple[int, ...]:
         load[worker] += problem.route_travel(worker, stops)
         load[worker] += int(problem.need_duration[stops].sum())
     return (*per_priority, *units, -travel, preferred, -int(load.max(initial=0)))
+
+
+def to_schedule(problem: Problem, candidates: Candidates, solution: Solution) -> Schedule:
+    """Load a solution back into a schedule (to insert more visits into it)."""
+    schedule = Schedule(problem, candidates)
+    start = {(v.need, v.day): v.start for v in solution.visits}
+    for (worker, day, shift), needs in solution.routes.items():
+        stops = [
+            RouteStop(start[(n, day)], start[(n, day)] + int(problem.need_duration[n]), n)
+            for n in needs
+        ]
+        schedule.add_route(worker, day, shift, stops)
+    for visit in solution.visits:
+        schedule.add_visit(visit)
+    return schedule
