@@ -98,23 +98,23 @@ TEXT: dict[Language, dict[str, str]] = {
             "Only excluded workers ({ids}) qualify; assign someone else or review the exclusion."
         ),
         "reason.out_of_range": (
-            "{workers} qualified workers, but within range {lacking}: the nearest who could "
+            "{workers} qualified worker(s), but within range {lacking}: the nearest who could "
             "help is {nearest} min away, beyond their {limit}-min limit."
         ),
         "reason.no_shared_availability": (
-            "{workers} qualified workers in range, but a full team is free inside the window on "
+            "{workers} qualified worker(s) in range, but a full team is free inside the window on "
             "only {count} day(s) ({days}) of the {visits} needed."
         ),
         "reason.no_shared_availability.none": (
-            "{workers} qualified workers in range, but no day when a full team is free inside "
+            "{workers} qualified worker(s) in range, but no day when a full team is free inside "
             "the window."
         ),
         "reason.capacity_exhausted": (
-            "{workers} qualified workers within range were free on {days}; their time went to "
+            "{workers} qualified worker(s) within range were free on {days}; their time went to "
             "{busy} visits of priority {low}-{high}."
         ),
         "reason.capacity_exhausted.idle": (
-            "{workers} qualified workers within range were free on {days}, but their routes and "
+            "{workers} qualified worker(s) within range were free on {days}, but their routes and "
             "windows leave no room for this visit."
         ),
         "reason.resource_out_of_stock": "{resource} ran out: {quantity} {unit} short.",

@@ -1,10 +1,12 @@
-"""Improve a valid schedule one day at a time with the exact routing model (large neighbourhoods).
+"""Improve a valid schedule with the exact routing model over large neighbourhoods.
 
-Each step frees one day: its visits, the needs still short of visits that could take that day,
-and for each a small pool of nearby qualified workers. CP-SAT re-plans the day with free teams
-and exact travel, starting from the current plan of the day, and the result replaces the day
-only when it is better: more visits priority by priority, then less travel. The schedule stays
-valid at every step, so the search can stop whenever time runs out.
+A neighbourhood is one day (or two neighbouring days) for all workers, or one day for a group
+of workers based near each other. Its visits, the most urgent needs still short of visits that
+could use those days, and a small pool of nearby qualified workers for each, go to CP-SAT, which
+re-plans them with free teams and exact travel, starting from the current plan. Visits shared
+with workers outside the group stay where they are (anchors). The result replaces the
+neighbourhood only when it is better: more visits priority by priority, then less travel. The
+schedule stays valid at every step, so the search can stop whenever time runs out.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,9 +27,22 @@ from service.matching.schedule import Schedule
 POOL_PER_ROLE = 3
 """Nearest workers kept per role, skill and language a need asks for."""
 MAX_NEW_ITEMS = 120
-"""Unserved (need, day) options offered to one day's model, most urgent first."""
+"""Unserved (need, day) options offered per day of a neighbourhood, most urgent first."""
+GROUP_SIZE = 12
+"""Workers in a group neighbourhood."""
 MIN_STEP_SECONDS = 0.5
 MAX_STEP_SECONDS = 6.0
+GROUP_STEP_SECONDS = 1.5
+
+Suggested = dict[tuple[int, int], tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """Days to re-plan, for these workers only (``None``: everyone)."""
+
+    days: tuple[int, ...]
+    workers: frozenset[int] | None = None
 
 
 def worker_pool(
@@ -66,34 +81,34 @@ def worker_pool(
     return tuple(sorted(pool))
 
 
-def _items(
-    problem: Problem,
-    candidates: Candidates,
-    schedule: Schedule,
-    days: tuple[int, ...],
-    suggested: dict[tuple[int, int], tuple[int, ...]],
-) -> list[RouteItem]:
-    """The current visits of ``days`` and the most urgent needs that could use those days."""
+def _items(schedule: Schedule, hood: Neighbourhood, suggested: Suggested) -> list[RouteItem]:
+    """The neighbourhood's visits (free or anchored) and the most urgent needs that could join."""
+    problem, candidates = schedule.problem, schedule.candidates
+    inside = hood.workers
+
+    def pool(need: int, day: int, keep: tuple[int, ...]) -> tuple[int, ...]:
+        found = worker_pool(problem, candidates, need, day, keep)
+        return found if inside is None else tuple(w for w in found if w in inside)
+
     items, fresh = [], []
-    for day in days:
-        current = {n for (n, d) in schedule.visits if d == day}
+    for day in hood.days:
         for need in np.flatnonzero(problem.need_days[:, day]).tolist():
-            if need in current:
-                team = schedule.visits[(need, day)].team
-                items.append(
-                    RouteItem(need, day, worker_pool(problem, candidates, need, day, team))
-                )
+            visit = schedule.visits.get((need, day))
+            if visit is not None:
+                if inside is None or set(visit.team) <= inside:
+                    items.append(RouteItem(need, day, pool(need, day, visit.team)))
+                elif inside & set(visit.team):
+                    members = tuple(w for w in visit.team if w in inside)
+                    items.append(RouteItem(need, day, members, fixed_start=visit.start))
                 continue
-            outside = schedule.visit_days(need) - set(days)
+            outside = schedule.visit_days(need) - set(hood.days)
             if len(outside) >= problem.need_visits[need]:
                 continue
-            if len(schedule.visit_days(need)) >= problem.need_visits[need] and len(days) == 1:
-                continue
-            pool = worker_pool(problem, candidates, need, day, suggested.get((need, day), ()))
-            if team_possible(problem, need, np.array(pool, dtype=np.int64)):
-                fresh.append(RouteItem(need, day, pool))
+            candidates_here = pool(need, day, suggested.get((need, day), ()))
+            if team_possible(problem, need, np.array(candidates_here, dtype=np.int64)):
+                fresh.append(RouteItem(need, day, candidates_here))
     fresh.sort(key=lambda item: (problem.need_priority[item.need], item.need, item.day))
-    return items + fresh[: MAX_NEW_ITEMS * len(days)]
+    return items + fresh[: MAX_NEW_ITEMS * len(hood.days)]
 
 
 def _value(problem: Problem, routed: Routed) -> tuple[int, ...]:
@@ -108,19 +123,48 @@ def _value(problem: Problem, routed: Routed) -> tuple[int, ...]:
     return (*counts, -travel)
 
 
-def _current(schedule: Schedule, days: tuple[int, ...]) -> Routed:
-    visits = [v for (_, d), v in schedule.visits.items() if d in days]
+def _current(schedule: Schedule, hood: Neighbourhood) -> Routed:
+    def mine(worker: int) -> bool:
+        return hood.workers is None or worker in hood.workers
+
+    visits = [
+        v
+        for (_, d), v in schedule.visits.items()
+        if d in hood.days and any(mine(w) for w in v.team)
+    ]
     routes = {
-        key: list(stops) for key, stops in schedule.routes.items() if key[1] in days and stops
+        key: list(stops)
+        for key, stops in schedule.routes.items()
+        if key[1] in hood.days and mine(key[0]) and stops
     }
     return Routed(visits, routes, False)
 
 
-def _neighbourhoods(days: list[int], sweep: int) -> list[tuple[int, ...]]:
-    """Single days on even sweeps; two neighbouring working days on odd ones."""
-    if sweep % 2 == 0 or len(days) < 2:
-        return [(d,) for d in days]
-    return [(a, b) for a, b in itertools.pairwise(days)]
+def _groups(problem: Problem, day: int, rng: np.random.Generator) -> list[frozenset[int]]:
+    """Workers of ``day`` in groups of neighbours: a random seed worker and those based nearest."""
+    active = [w for w in range(problem.n_workers) if problem.worker_shifts[w][day]]
+    left = set(active)
+    groups = []
+    while left:
+        seed = int(rng.choice(sorted(left)))
+        bases = problem.worker_base[sorted(left)]
+        trips = problem.travel[1, problem.worker_base[seed], bases]
+        nearest = np.array(sorted(left))[np.argsort(trips, kind="stable")][:GROUP_SIZE]
+        group = frozenset(int(w) for w in nearest)
+        groups.append(group)
+        left -= group
+    return groups
+
+
+def _neighbourhoods(
+    problem: Problem, days: list[int], sweep: int, rng: np.random.Generator
+) -> list[Neighbourhood]:
+    """Sweep 0: whole days; then alternately groups of neighbouring workers and pairs of days."""
+    if sweep == 0 or len(days) < 2:
+        return [Neighbourhood((d,)) for d in days]
+    if sweep % 2 == 1:
+        return [Neighbourhood((d,), g) for d in days for g in _groups(problem, d, rng)]
+    return [Neighbourhood(pair) for pair in itertools.pairwise(days)]
 
 
 def improve(
@@ -128,9 +172,9 @@ def improve(
     params: SolveParams,
     deadline: float,
     on_step: Callable[[int], None] | None = None,
-    suggested: dict[tuple[int, int], tuple[int, ...]] | None = None,
+    suggested: Suggested | None = None,
 ) -> int:
-    """Re-plan day after day (then pairs of days) until the deadline or until nothing improves.
+    """Re-plan neighbourhood after neighbourhood until the deadline or until nothing improves.
 
     Parameters
     ----------
@@ -151,6 +195,7 @@ def improve(
         Neighbourhoods replaced by a better plan.
     """
     problem = schedule.problem
+    rng = np.random.default_rng(params.seed)
     days = [
         d
         for d in range(N_DAYS)
@@ -159,61 +204,57 @@ def improve(
     improved_total, steps, idle_sweeps = 0, 0, 0
     for sweep in range(1000):
         improved = 0
-        hoods = _neighbourhoods(days, sweep)
+        hoods = _neighbourhoods(problem, days, sweep, rng)
         for position, hood in enumerate(hoods):
             left = deadline - time.perf_counter()
             if left < MIN_STEP_SECONDS:
                 return improved_total
-            share = left / (len(hoods) - position)
-            share = min(max(share, MIN_STEP_SECONDS), MAX_STEP_SECONDS * len(hood))
-            improved += _step(
-                schedule,
-                hood,
-                replace(params, time_limit=share, seed=params.seed + sweep),
-                suggested or {},
-            )
+            cap = GROUP_STEP_SECONDS if hood.workers is not None else MAX_STEP_SECONDS
+            share = min(max(left / (len(hoods) - position), MIN_STEP_SECONDS), cap * len(hood.days))
+            step = replace(params, time_limit=share, seed=params.seed + sweep)
+            improved += _step(schedule, hood, step, suggested or {})
             steps += 1
             if on_step is not None:
                 on_step(steps)
         improved_total += improved
         idle_sweeps = 0 if improved else idle_sweeps + 1
-        if idle_sweeps >= 2:
+        if idle_sweeps >= 3:
             break
     return improved_total
 
 
 def _step(
-    schedule: Schedule,
-    days: tuple[int, ...],
-    params: SolveParams,
-    suggested: dict[tuple[int, int], tuple[int, ...]],
+    schedule: Schedule, hood: Neighbourhood, params: SolveParams, suggested: Suggested
 ) -> int:
-    """Re-plan ``days``; replace them when the result is better. Returns 1 if replaced."""
+    """Re-plan one neighbourhood; replace it when the result is better. Returns 1 if replaced."""
     problem, candidates = schedule.problem, schedule.candidates
-    current = _current(schedule, days)
-    items = _items(problem, candidates, schedule, days, suggested)
+    current = _current(schedule, hood)
+    items = _items(schedule, hood, suggested)
     if not items:
         return 0
-    inside = dict.fromkeys(range(problem.n_workers), 0)
+    spent = dict.fromkeys(range(problem.n_workers), 0)
     for (worker, _, _), stops in current.routes.items():
-        inside[worker] += sum(s.end - s.start for s in stops)
-        inside[worker] += problem.route_travel(worker, [s.need for s in stops])
+        spent[worker] += sum(s.end - s.start for s in stops)
+        spent[worker] += problem.route_travel(worker, [s.need for s in stops])
     week_left = {
-        w: int(problem.worker_week_minutes[w] - schedule.week_minutes[w] + inside[w])
+        w: int(problem.worker_week_minutes[w] - schedule.week_minutes[w] + spent[w])
         for w in {w for item in items for w in item.workers}
     }
     visits_left = {
         item.need: int(problem.need_visits[item.need])
-        - len(schedule.visit_days(item.need) - set(days))
+        - len(schedule.visit_days(item.need) - set(hood.days))
         for item in items
     }
     routed = improve_day(problem, candidates, items, current, week_left, visits_left, params)
     if routed is None or _value(problem, routed) <= _value(problem, current):
         return 0
-    for day in days:
-        schedule.clear_day(day)
+    anchored = {(i.need, i.day) for i in items if i.fixed_start is not None}
+    workers = None if hood.workers is None else set(hood.workers)
+    for day in hood.days:
+        schedule.clear_day(day, workers)
     for (worker, d, shift), stops in routed.routes.items():
         schedule.add_route(worker, d, shift, stops)
     for visit in routed.visits:
-        schedule.add_visit(visit)
+        if (visit.need, visit.day) not in anchored:
+            schedule.add_visit(visit)
     return 1

@@ -230,9 +230,13 @@ class Schedule:
         self.week_minutes[worker] += self.route_travel(worker, day, shift)
         self.day_visits[worker, day] += len(stops)
 
-    def clear_day(self, day: int) -> None:
-        """Remove every visit and route of ``day``, giving their minutes back to the caps."""
-        for key in [key for key in self.routes if key[1] == day]:
+    def clear_day(self, day: int, workers: set[int] | None = None) -> None:
+        """Remove the routes of ``day`` (of ``workers`` only, if given) and their visits.
+
+        Minutes go back to the caps. A visit whose team reaches outside ``workers`` stays
+        recorded; only its stops on the cleared routes go.
+        """
+        for key in [k for k in self.routes if k[1] == day and (workers is None or k[0] in workers)]:
             worker = key[0]
             stops = self.routes.pop(key)
             used = sum(s.end - s.start for s in stops)
@@ -240,9 +244,10 @@ class Schedule:
                 worker, [s.need for s in stops]
             )
             self.day_visits[worker, day] -= len(stops)
-        for need, visit_day in [key for key in self.visits if key[1] == day]:
-            del self.visits[(need, visit_day)]
-            self.days_of_need[need].discard(day)
+        for (need, visit_day), visit in list(self.visits.items()):
+            if visit_day == day and (workers is None or set(visit.team) <= workers):
+                del self.visits[(need, visit_day)]
+                self.days_of_need[need].discard(day)
 
     def add_visit(self, visit: Visit) -> None:
         """Record a visit whose stops were loaded with :meth:`add_route`."""

@@ -29,11 +29,16 @@ Term = tuple[cp_model.LiteralT, int]
 
 @dataclass(frozen=True)
 class RouteItem:
-    """A possible visit: a need on a day, with the workers who may (or, fixed, must) go."""
+    """A possible visit: a need on a day, with the workers who may go.
+
+    An *anchor* (``fixed_start`` set) is a planned visit kept as it is: its ``workers`` are the
+    members of its team inside the model, all of whom go, at ``fixed_start``.
+    """
 
     need: int
     day: int
     workers: tuple[int, ...]
+    fixed_start: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class _RoutingModel:
         self.arcs: dict[tuple[int, int, int], tuple[list[int], list[Arc]]] = {}
         self.takes: dict[tuple[int, int, int, int], cp_model.IntVar] = {}
         self._routes()
+        self._anchors()
         self._teams()
         self._visits_per_need(visits_left or {})
         self._day_caps()
@@ -157,10 +163,21 @@ class _RoutingModel:
             self.travel.append((literal, minutes))
             self.spent.setdefault(worker, []).append((literal, minutes))
 
+    def _anchors(self) -> None:
+        """Anchored visits stay: present, with their team, at their start."""
+        for i, item in enumerate(self.items):
+            if item.fixed_start is not None:
+                self.model.add(self.present[i] == 1)
+                self.model.add(self.start[i] == item.fixed_start)
+                for worker in item.workers:
+                    self.model.add(self.member[(i, worker)] == 1)
+
     def _teams(self) -> None:
         """A kept visit's members match the staff by role, skills and language."""
         p = self.problem
         for i, item in enumerate(self.items):
+            if item.fixed_start is not None:
+                continue
             need, y = item.need, self.present[i]
             members = [(w, self.member[(i, w)]) for w in item.workers]
             self.model.add(sum(x for _, x in members) == p.staff_total(need) * y)
