@@ -43,7 +43,7 @@ TEXT: dict[Language, dict[str, str]] = {
         ),
         "reason.capacity_exhausted": (
             "{workers} 名符合条件的工作人员在{days}有空，但时间已用于 {busy} 次"
-            "优先级 {low}–{high} 的探访。"
+            "优先级 {priorities} 的探访。"
         ),
         "reason.capacity_exhausted.idle": (
             "{workers} 名符合条件的工作人员在{days}有空，但行程与时段无法再排入这次探访。"
@@ -111,7 +111,7 @@ TEXT: dict[Language, dict[str, str]] = {
         ),
         "reason.capacity_exhausted": (
             "{workers} qualified worker(s) within range were free on {days}; their time went to "
-            "{busy} visits of priority {low}-{high}."
+            "{busy} visit(s) of priority {priorities}."
         ),
         "reason.capacity_exhausted.idle": (
             "{workers} qualified worker(s) within range were free on {days}, but their routes and "

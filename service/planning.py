@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 
 from service.matching.assignment import SolveParams
@@ -25,23 +25,33 @@ class PlanOptions:
     Parameters
     ----------
     time_limit
-        Wall seconds for the solver phases.
+        Wall seconds for the whole plan: conversion, solving and explanations.
     seed
         Random seed; with ``workers = 1`` the same scenario gives the same plan.
     workers
         CP-SAT search workers.
     language
         Language of reasons and shortage sentences in the plan.
+    hints
+        Start CP-SAT from known plans (off only to measure what that brings).
     """
 
     time_limit: float = 30.0
     seed: int = 0
     workers: int = 2
     language: Language = "zh"
+    hints: bool = True
 
     def params(self) -> SolveParams:
         """The solver parameters (validated)."""
-        return SolveParams(time_limit=self.time_limit, seed=self.seed, workers=self.workers)
+        return SolveParams(
+            time_limit=self.time_limit, seed=self.seed, workers=self.workers, hints=self.hints
+        )
+
+
+EXPLAIN_SHARE = 0.05
+"""Share of the time limit kept for explaining unmet needs and the shortage summary."""
+MIN_SOLVE_SECONDS = 0.1
 
 
 def _silent(phase: str, fraction: float) -> None:
@@ -67,13 +77,16 @@ def plan_week(scenario: Scenario, options: PlanOptions, progress: Progress = _si
     """
     params = options.params()
     started = time.perf_counter()
+    deadline = started + options.time_limit
     indexed = to_solver(scenario)
     travel_seconds = time.perf_counter() - started
-    solution = solve(indexed.problem, params, progress=progress)
+    reserve = EXPLAIN_SHARE * options.time_limit
+    budget = max(deadline - time.perf_counter() - reserve, MIN_SOLVE_SECONDS)
+    solution = solve(indexed.problem, replace(params, time_limit=budget), progress=progress)
     t = time.perf_counter()
     candidates = find_candidates(indexed.problem)
     unserved = diagnose(indexed.problem, candidates, solution)
-    short = shortages(indexed.problem, candidates, solution, unserved)
+    short = shortages(indexed.problem, candidates, solution, unserved, deadline=deadline)
     phases = {"travel": round(travel_seconds, 3), **solution.phases}
     phases["diagnose"] = round(time.perf_counter() - t, 3)
     info = SolverInfo(

@@ -92,8 +92,7 @@ def _reason(
             workers=finding.workers,
             days=days,
             busy=finding.busy_visits,
-            low=low,
-            high=high,
+            priorities=str(low) if low == high else f"{low}–{high}",
         )
     elif code == "capacity_exhausted":
         message = say(

@@ -4,13 +4,14 @@ Items are given to agents through candidate pairs. Each pair costs something and
 its agent's capacity in one or more dimensions. An assigned item takes ``item_slots`` pairs
 (one agent each, 1 for the classical GAP; a team for a visit). Mandatory items must be
 assigned; optional ones are served tier by tier, most urgent priority first, and the cost is
-minimised last. Side constraints are plain linear rows over pairs and items, so callers never
-touch the solver. The classical Generalized Assignment Problem is the special case with every
-item mandatory, one slot, one capacity dimension and no side rows.
+minimised last. Side constraints are plain linear rows over pairs, items and auxiliary
+booleans, so callers never touch the solver. The classical Generalized Assignment Problem is
+the special case with every item mandatory, one slot, one capacity dimension and no side rows.
 """
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,16 +21,43 @@ from service.matching.problem import BoolArray, IntArray
 from service.matching.solution import SolveStatus
 
 
-@dataclass
-class LinearRows:
-    """Side constraints ``lo <= a·x[pairs] + b·y[items] <= hi``."""
+@dataclass(frozen=True)
+class Row:
+    """One side constraint: ``lo <= a·x[pairs] + b·y[items] + c·z[aux] <= hi``."""
 
-    pairs: list[IntArray] = field(default_factory=list)
-    pair_coefs: list[IntArray] = field(default_factory=list)
-    items: list[IntArray] = field(default_factory=list)
-    item_coefs: list[IntArray] = field(default_factory=list)
-    lo: list[int] = field(default_factory=list)
-    hi: list[int] = field(default_factory=list)
+    pairs: IntArray
+    pair_coefs: IntArray
+    items: IntArray
+    item_coefs: IntArray
+    aux: IntArray
+    aux_coefs: IntArray
+    lo: int
+    hi: int
+
+
+class LinearRows:
+    """Side constraints over pair variables ``x``, item variables ``y``, auxiliary booleans ``z``.
+
+    Rows are stored flat (compressed), so a million small rows cost little memory. Auxiliary
+    booleans are created with :meth:`new_aux` and mean whatever the caller's rows make them mean
+    (for example "this visit starts at this time").
+    """
+
+    _KINDS = ("pairs", "items", "aux")
+
+    def __init__(self) -> None:
+        self._index = {kind: array("q") for kind in self._KINDS}
+        self._coef = {kind: array("q") for kind in self._KINDS}
+        self._start = {kind: array("q", [0]) for kind in self._KINDS}
+        self._lo = array("q")
+        self._hi = array("q")
+        self.n_aux = 0
+
+    def new_aux(self, count: int) -> range:
+        """Create ``count`` auxiliary booleans; returns their indices."""
+        first = self.n_aux
+        self.n_aux += count
+        return range(first, self.n_aux)
 
     def add(
         self,
@@ -38,19 +66,40 @@ class LinearRows:
         items: npt.ArrayLike = (),
         item_coefs: npt.ArrayLike = (),
         *,
+        aux: npt.ArrayLike = (),
+        aux_coefs: npt.ArrayLike = (),
         lo: int = -(2**40),
         hi: int = 2**40,
     ) -> None:
         """Append one row; coefficient arrays are aligned with their index arrays."""
-        self.pairs.append(np.asarray(pairs, dtype=np.int64))
-        self.pair_coefs.append(np.asarray(pair_coefs, dtype=np.int64))
-        self.items.append(np.asarray(items, dtype=np.int64))
-        self.item_coefs.append(np.asarray(item_coefs, dtype=np.int64))
-        self.lo.append(lo)
-        self.hi.append(hi)
+        for kind, index, coef in (
+            ("pairs", pairs, pair_coefs),
+            ("items", items, item_coefs),
+            ("aux", aux, aux_coefs),
+        ):
+            indices = np.asarray(index, dtype=np.int64).ravel()
+            coefs = np.asarray(coef, dtype=np.int64).ravel()
+            if len(indices) != len(coefs):
+                raise ValueError(f"{kind} and their coefficients differ in length.")
+            self._index[kind].extend(indices.tolist())
+            self._coef[kind].extend(coefs.tolist())
+            self._start[kind].append(len(self._index[kind]))
+        self._lo.append(int(lo))
+        self._hi.append(int(hi))
 
     def __len__(self) -> int:
-        return len(self.lo)
+        return len(self._lo)
+
+    def row(self, r: int) -> Row:
+        """Row ``r`` as arrays."""
+        parts = {}
+        for kind in self._KINDS:
+            a, b = self._start[kind][r], self._start[kind][r + 1]
+            parts[kind] = (
+                np.array(self._index[kind][a:b], dtype=np.int64),
+                np.array(self._coef[kind][a:b], dtype=np.int64),
+            )
+        return Row(*parts["pairs"], *parts["items"], *parts["aux"], lo=self._lo[r], hi=self._hi[r])
 
 
 @dataclass(frozen=True)
@@ -92,6 +141,10 @@ class AssignmentProblem:
         for name in ("pair_agent", "pair_cost"):
             if len(getattr(self, name)) != n_pairs:
                 raise ValueError(f"{name} has {len(getattr(self, name))} entries, not {n_pairs}.")
+        for name in ("item_mandatory", "item_priority"):
+            if len(getattr(self, name)) != self.n_items:
+                count = len(getattr(self, name))
+                raise ValueError(f"{name} has {count} entries, not {self.n_items}.")
         if self.pair_use.shape != (n_pairs, self.agent_capacity.shape[1]):
             raise ValueError("pair_use must be (pairs, dims) with dims as agent_capacity.")
         if n_pairs and (self.pair_item.max() >= self.n_items or self.pair_item.min() < 0):
@@ -122,11 +175,15 @@ class SolveParams:
         Random seed of the search.
     workers
         Search workers (threads).
+    hints
+        Start CP-SAT from known solutions (the greedy plan, the current plan). Off, CP-SAT
+        starts from nothing: only to measure what the hints bring.
     """
 
     time_limit: float = 10.0
     seed: int = 0
     workers: int = 2
+    hints: bool = True
 
     def __post_init__(self) -> None:
         if not self.time_limit > 0:

@@ -71,8 +71,9 @@ def find_candidates(problem: Problem) -> Candidates:
         Dense boolean and interval arrays over workers, days, shifts and needs.
     """
     w_mode = problem.worker_mode[:, None]
-    oneway = problem.travel[w_mode, problem.worker_base[:, None], problem.need_point[None, :]]
-    back = problem.travel[w_mode, problem.need_point[None, :], problem.worker_base[:, None]]
+    bases, homes = problem.worker_base[:, None], problem.need_point[None, :]
+    oneway: IntArray = problem.travel[w_mode, bases, homes].astype(np.int64)
+    back: IntArray = problem.travel[w_mode, homes, bases].astype(np.int64)
     staff = problem.need_staff
     role_fits = (staff[:, problem.worker_role].T > 0) | (staff[:, STAFF_ANY][None, :] > 0)
     qualified = role_fits & ~problem.need_excluded.T

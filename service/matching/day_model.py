@@ -19,6 +19,8 @@ from service.matching.candidates import Candidates, team_possible
 from service.matching.problem import N_DAYS, N_ROLES, UNLIMITED, IntArray, Problem
 from service.matching.schedule import Schedule
 
+MEETING_BUCKETS = 8
+"""Start-time buckets per team visit in the relaxation."""
 TRAVEL_COST_WEIGHT = 8
 PREFERRED_COST_WEIGHT = 3
 
@@ -198,12 +200,35 @@ def _teams(
             rows.add(holders, np.ones(len(holders)), [item], [-1], lo=0)
         if problem.staff_total(need) > 1:
             day = int(item_day[item])
-            lo = candidates.start_lo[workers, day, pair_shift[pairs], need]
-            hi = candidates.start_hi[workers, day, pair_shift[pairs], need]
-            apart = np.maximum(lo[:, None], lo[None, :]) > np.minimum(hi[:, None], hi[None, :])
-            apart &= workers[:, None] < workers[None, :]
-            for a, b in zip(*np.nonzero(apart), strict=True):
-                rows.add([pairs[a], pairs[b]], [1, 1], hi=1)
+            lo = candidates.start_lo[workers, day, pair_shift[pairs], need].astype(np.int64)
+            hi = candidates.start_hi[workers, day, pair_shift[pairs], need].astype(np.int64)
+            _meeting_time(item, pairs, lo, hi, rows)
+
+
+def _meeting_time(item: int, pairs: IntArray, lo: IntArray, hi: IntArray, rows: LinearRows) -> None:
+    """A team meets at one start: the item picks a time bucket, and only pairs free then join.
+
+    Pair ``p`` can start the visit anywhere in ``[lo[p], hi[p]]``. A common start exists iff
+    the chosen intervals meet; the latest chosen ``lo`` is then such a start. Buckets between
+    distinct ``lo`` values (at most ``MEETING_BUCKETS``) keep the rows short; a pair may join a
+    bucket its interval touches, so the rows relax "meet exactly" and the model stays a
+    relaxation.
+    """
+    if lo.max() <= hi.min():
+        return
+    edges = np.unique(lo)
+    if len(edges) > MEETING_BUCKETS:
+        edges = np.unique(
+            np.quantile(edges, np.linspace(0, 1, MEETING_BUCKETS + 1)[:-1]).astype(np.int64)
+        )
+    ends = np.append(edges[1:], np.iinfo(np.int64).max)
+    buckets = rows.new_aux(len(edges))
+    rows.add([], [], [item], [-1], aux=list(buckets), aux_coefs=np.ones(len(edges)), lo=0, hi=0)
+    for k, pair in enumerate(pairs.tolist()):
+        touched = np.flatnonzero((lo[k] < ends) & (hi[k] >= edges))
+        rows.add(
+            [pair], [1], aux=[buckets[t] for t in touched], aux_coefs=-np.ones(len(touched)), hi=0
+        )
 
 
 def _day_caps(

@@ -23,6 +23,7 @@ from service.matching.candidates import Candidates, team_possible
 from service.matching.cpsat.routing_solver import Routed, RouteItem, improve_day
 from service.matching.problem import N_DAYS, N_ROLES, PRIORITIES, STAFF_ANY, Problem
 from service.matching.schedule import Schedule
+from service.matching.solution import from_schedule, quality_key
 
 POOL_PER_ROLE = 3
 """Nearest workers kept per role, skill and language a need asks for."""
@@ -111,16 +112,12 @@ def _items(schedule: Schedule, hood: Neighbourhood, suggested: Suggested) -> lis
     return items + fresh[: MAX_NEW_ITEMS * len(hood.days)]
 
 
-def _value(problem: Problem, routed: Routed) -> tuple[int, ...]:
-    """Visits per priority, then minus travel: the objective restricted to the neighbourhood."""
+def _counts(problem: Problem, routed: Routed) -> list[int]:
+    """Visits per priority inside the neighbourhood."""
     counts = [0] * len(PRIORITIES)
     for visit in routed.visits:
         counts[int(problem.need_priority[visit.need]) - 1] += 1
-    travel = sum(
-        problem.route_travel(w, [s.need for s in stops])
-        for (w, _, _), stops in routed.routes.items()
-    )
-    return (*counts, -travel)
+    return counts
 
 
 def _current(schedule: Schedule, hood: Neighbourhood) -> Routed:
@@ -226,7 +223,11 @@ def improve(
 def _step(
     schedule: Schedule, hood: Neighbourhood, params: SolveParams, suggested: Suggested
 ) -> int:
-    """Re-plan one neighbourhood; replace it when the result is better. Returns 1 if replaced."""
+    """Re-plan one neighbourhood; keep the result when the week is better. Returns 1 if kept.
+
+    CP-SAT sees visits and travel only; the whole week's objective (resources handed over
+    included) decides, and a worse result is undone.
+    """
     problem, candidates = schedule.problem, schedule.candidates
     current = _current(schedule, hood)
     items = _items(schedule, hood, suggested)
@@ -246,9 +247,21 @@ def _step(
         for item in items
     }
     routed = improve_day(problem, candidates, items, current, week_left, visits_left, params)
-    if routed is None or _value(problem, routed) <= _value(problem, current):
+    if routed is None or _counts(problem, routed) < _counts(problem, current):
         return 0
+    before = quality_key(problem, from_schedule(schedule, "lns"))
     anchored = {(i.need, i.day) for i in items if i.fixed_start is not None}
+    _replace(schedule, hood, anchored, routed)
+    if quality_key(problem, from_schedule(schedule, "lns")) > before:
+        return 1
+    _replace(schedule, hood, anchored, current)
+    return 0
+
+
+def _replace(
+    schedule: Schedule, hood: Neighbourhood, anchored: set[tuple[int, int]], routed: Routed
+) -> None:
+    """Put ``routed`` in place of the neighbourhood's routes and (non-anchored) visits."""
     workers = None if hood.workers is None else set(hood.workers)
     for day in hood.days:
         schedule.clear_day(day, workers)
@@ -257,4 +270,3 @@ def _step(
     for visit in routed.visits:
         if (visit.need, visit.day) not in anchored:
             schedule.add_visit(visit)
-    return 1

@@ -100,7 +100,7 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     bound = solve_assignment(
         relaxation.assignment,
         replace(params, time_limit=max(params.time_limit * BOUND_SHARE, 0.1)),
-        hint=hint_from_schedule(relaxation, schedule),
+        hint=hint_from_schedule(relaxation, schedule) if params.hints else None,
         with_cost=False,
         strategy="weighted",
         tier_caps=requested,

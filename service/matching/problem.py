@@ -68,7 +68,7 @@ class Problem:
         Units available this week.
     """
 
-    travel: IntArray
+    travel: npt.NDArray[np.int32]
     worker_role: IntArray
     worker_mode: IntArray
     worker_base: IntArray

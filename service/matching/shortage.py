@@ -5,12 +5,13 @@ Which role, skill or language, on which days and in which villages.
 Needs short of visits are grouped by each role, skill and language they ask for. For the
 largest groups, a hypothetical worker with that requirement (and the skills and languages the
 group asks for), based in the group's most common village and free on its busiest days, is added
-to the week, and the greedy insertion is run on the final plan: the visits it adds are the
-figure reported.
+to the week, and the greedy insertion of the group's needs is run on the final plan: the visits
+it adds are the figure reported.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -75,20 +76,30 @@ def _simulate(
 ) -> int:
     """Visits the greedy insertion adds to the plan once the hypothetical worker exists.
 
-    The worker holds the skills and languages the group's needs ask for, besides the most
-    common language of the station.
+    The worker is a typical one of its role (the skills and languages most workers of that role
+    hold) plus the requirement of the group, so a group gains only what that requirement
+    brings.
     """
-    skills = np.asarray(problem.need_skills[needs].any(axis=0))
-    languages = np.asarray(problem.need_languages[needs].any(axis=0))
-    if len(languages):
+    role = _role_for(problem, kind, code, needs)
+    peers = problem.worker_role == role
+    skills = (
+        np.asarray(problem.worker_skills[peers].mean(axis=0) >= 0.5)
+        if peers.any()
+        else (np.zeros(problem.worker_skills.shape[1], dtype=bool))
+    )
+    languages = np.asarray(problem.worker_languages.mean(axis=0) >= 0.5)
+    if len(languages) and not languages.any():
         languages[int(np.argmax(problem.worker_languages.sum(axis=0)))] = True
+    if kind == "skill":
+        skills[code] = True
+    if kind == "language":
+        languages[code] = True
     common = Counter(int(problem.need_point[n]) for n in needs).most_common(1)[0][0]
     shifts = tuple(DAY_SHIFTS if d in days else () for d in range(N_DAYS))
-    bigger = problem.with_worker(
-        _role_for(problem, kind, code, needs), skills, languages, common, shifts
-    )
+    bigger = problem.with_worker(role, skills, languages, common, shifts)
     schedule = to_schedule(bigger, find_candidates(bigger), solution)
-    return schedule.fill(unmet_order)
+    group = set(needs)
+    return schedule.fill([n for n in unmet_order if n in group])
 
 
 def shortages(
@@ -97,6 +108,7 @@ def shortages(
     solution: Solution,
     unserved: list[Unserved],
     limit: int = 5,
+    deadline: float | None = None,
 ) -> list[ShortageFinding]:
     """Which role, skill or language, on which days, would have served the most unmet visits.
 
@@ -110,6 +122,8 @@ def shortages(
         Its diagnosis.
     limit
         How many shortages to return at most.
+    deadline
+        ``time.perf_counter()`` value after which no more groups are simulated.
 
     Returns
     -------
@@ -125,6 +139,8 @@ def shortages(
     order = [n for n in priority_order(problem, candidates) if n in missing]
     found = []
     for (kind, code), needs in ranked[:TRIED]:
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         per_day: Counter[int] = Counter()
         for need in needs:
             for day in np.flatnonzero(problem.need_days[need]).tolist():

@@ -6,38 +6,47 @@ import numpy as np
 import numpy.typing as npt
 
 EARTH_RADIUS_KM = 6371.0088
+CHUNK_ROWS = 256
+"""Rows of the distance matrix computed at a time, to bound temporary memory."""
 
 FloatArray = npt.NDArray[np.float64]
 
 
-def haversine_km(lat: FloatArray, lon: FloatArray) -> FloatArray:
-    """Great-circle distances between every pair of points.
+def haversine_km(lat: FloatArray, lon: FloatArray, rows: slice = slice(None)) -> FloatArray:
+    """Great-circle distances from the points ``rows`` to every point.
 
     Parameters
     ----------
     lat, lon
         Coordinates in degrees, shape ``(points,)``.
+    rows
+        Which points to measure from (all by default).
 
     Returns
     -------
     numpy.ndarray
-        ``(points, points)`` distances in km.
+        ``(len(rows), points)`` distances in km.
     """
     phi = np.radians(lat)
     lam = np.radians(lon)
-    dphi = phi[:, None] - phi[None, :]
-    dlam = lam[:, None] - lam[None, :]
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi)[:, None] * np.cos(phi)[None, :] * np.sin(dlam / 2) ** 2
+    dphi = phi[rows, None] - phi[None, :]
+    dlam = lam[rows, None] - lam[None, :]
+    h = (
+        np.sin(dphi / 2) ** 2
+        + np.cos(phi[rows])[:, None] * np.cos(phi)[None, :] * np.sin(dlam / 2) ** 2
+    )
     distance: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     return distance
 
 
 def travel_minutes(
     lat: FloatArray, lon: FloatArray, detour_factor: float, speeds_kmh: FloatArray
-) -> npt.NDArray[np.int64]:
+) -> npt.NDArray[np.int32]:
     """Travel minutes per transport mode between every pair of points.
 
     ``ceil(haversine_km × detour_factor ÷ speed_kmh × 60)``, zero between identical points.
+    Computed a block of rows at a time, so a town of thousands of points needs little memory
+    beyond the result.
 
     Parameters
     ----------
@@ -53,6 +62,12 @@ def travel_minutes(
     numpy.ndarray
         ``(modes, points, points)`` integer minutes.
     """
-    road_km = haversine_km(lat, lon) * detour_factor
-    hours = road_km[None, :, :] / np.asarray(speeds_kmh, dtype=np.float64)[:, None, None]
-    return np.ceil(hours * 60.0).astype(np.int64)
+    speeds = np.asarray(speeds_kmh, dtype=np.float64)
+    points = len(lat)
+    minutes = np.empty((len(speeds), points, points), dtype=np.int32)
+    for first in range(0, points, CHUNK_ROWS):
+        block = slice(first, min(first + CHUNK_ROWS, points))
+        road_km = haversine_km(lat, lon, block) * detour_factor
+        for mode, speed in enumerate(speeds):
+            minutes[mode, block] = np.ceil(road_km / speed * 60.0)
+    return minutes

@@ -10,7 +10,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from service.matching.assignment import AssignmentProblem, AssignmentResult, SolveParams
-from service.matching.problem import BoolArray
+from service.matching.problem import BoolArray, IntArray
 from service.matching.solution import SolveStatus
 
 _STATUS = {
@@ -36,36 +36,75 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
 
 @dataclass
 class _Variables:
-    """Solver variables: one boolean per candidate pair and per item."""
+    """Proto indices of the solver's booleans: per candidate pair, per item, per auxiliary."""
 
-    pairs: list[cp_model.IntVar]
-    items: list[cp_model.IntVar]
+    pairs: IntArray
+    items: IntArray
+    aux: IntArray
 
 
 class _AssignmentModel:
-    """Variables, constraints and phased objectives of one assignment problem."""
+    """Variables, constraints and phased objectives of one assignment problem.
+
+    The model is written straight into the CP-SAT proto from numpy index arrays: variable
+    ``k`` is pair ``k`` and variable ``pairs + i`` is item ``i``, auxiliaries follow. Building
+    it through one Python object per variable took seconds for the 128,000 pairs of the largest
+    GAP instances.
+    """
 
     def __init__(self, problem: AssignmentProblem) -> None:
         self.problem = problem
         self.model = cp_model.CpModel()
-        model = self.model
+        self.proto = self.model.proto
+        n_pairs, n_items = len(problem.pair_item), problem.n_items
+        total = n_pairs + n_items + problem.rows.n_aux
         self.vars = _Variables(
-            [model.new_bool_var(f"x{p}") for p in range(len(problem.pair_item))],
-            [model.new_bool_var(f"y{i}") for i in range(problem.n_items)],
+            np.arange(n_pairs, dtype=np.int64),
+            np.arange(n_pairs, n_pairs + n_items, dtype=np.int64),
+            np.arange(n_pairs + n_items, total, dtype=np.int64),
         )
+        # One text block for all booleans: the proto parser is the fastest way to add many.
+        self.proto.parse_text_format("variables { domain: [0, 1] }\n" * total)
         self._items_take_their_slots()
         self._agents_within_capacity()
         self._side_rows()
 
+    def _linear(self, variables: IntArray, coefs: IntArray, lo: int, hi: int) -> None:
+        """Add ``lo <= coefs · variables <= hi``."""
+        constraint = self.proto.constraints.add()
+        constraint.linear.vars.extend(variables.tolist())
+        constraint.linear.coeffs.extend(coefs.tolist())
+        constraint.linear.domain.extend((max(lo, cp_model.INT_MIN), min(hi, cp_model.INT_MAX)))
+
     def _items_take_their_slots(self) -> None:
-        """An assigned item uses exactly ``item_slots`` pairs; a mandatory item is assigned."""
+        """An assigned item uses exactly ``item_slots`` pairs; a mandatory item is assigned.
+
+        A one-slot item's pairs are an exactly-one with the item's negation (or without it, when
+        mandatory); for larger teams each pair also implies its item, which the LP needs.
+        """
         p, x, y = self.problem, self.vars.pairs, self.vars.items
         for item, members in _by_key(p.pair_item, p.n_items):
-            self.model.add(sum(x[k] for k in members) == int(p.item_slots[item]) * y[item])
+            slots = int(p.item_slots[item])
             if p.item_mandatory[item]:
-                self.model.add(y[item] == 1)
-            for k in members:
-                self.model.add_implication(x[k], y[item])
+                domain = self.proto.variables[int(y[item])].domain
+                domain.clear()
+                domain.extend((1, 1))
+            if slots == 1 and p.item_mandatory[item]:
+                self.proto.constraints.add().exactly_one.literals.extend(x[members].tolist())
+            elif slots == 1:
+                literals = [*x[members].tolist(), -int(y[item]) - 1]
+                self.proto.constraints.add().exactly_one.literals.extend(literals)
+            else:
+                self._linear(
+                    np.append(x[members], y[item]),
+                    np.append(np.ones(len(members), dtype=np.int64), -slots),
+                    0,
+                    0,
+                )
+                for k in x[members].tolist():
+                    implication = self.proto.constraints.add()
+                    implication.enforcement_literal.append(k)
+                    implication.bool_and.literals.append(int(y[item]))
 
     def _agents_within_capacity(self) -> None:
         """Each agent's pairs use no more than its capacity, in every dimension."""
@@ -75,30 +114,46 @@ class _AssignmentModel:
                 use = p.pair_use[members, dim]
                 if use.sum() <= p.agent_capacity[agent, dim]:
                     continue
-                self.model.add(
-                    cp_model.LinearExpr.weighted_sum([x[k] for k in members], use.tolist())
-                    <= int(p.agent_capacity[agent, dim])
+                self._linear(
+                    x[members], use, int(use[use < 0].sum()), int(p.agent_capacity[agent, dim])
                 )
 
     def _side_rows(self) -> None:
-        """The caller's linear side constraints."""
-        rows, x, y = self.problem.rows, self.vars.pairs, self.vars.items
+        """The caller's linear side constraints, over pairs, items and auxiliary booleans."""
+        rows, x, y, z = self.problem.rows, self.vars.pairs, self.vars.items, self.vars.aux
         for r in range(len(rows)):
-            terms = [x[k] for k in rows.pairs[r]] + [y[i] for i in rows.items[r]]
-            coefs = rows.pair_coefs[r].tolist() + rows.item_coefs[r].tolist()
-            self.model.add_linear_constraint(
-                cp_model.LinearExpr.weighted_sum(terms, coefs), rows.lo[r], rows.hi[r]
+            row = rows.row(r)
+            self._linear(
+                np.concatenate([x[row.pairs], y[row.items], z[row.aux]]),
+                np.concatenate([row.pair_coefs, row.item_coefs, row.aux_coefs]),
+                row.lo,
+                row.hi,
             )
+
+    def objective(self, variables: IntArray, coefs: IntArray, *, maximize: bool) -> None:
+        """Set the objective ``coefs · variables``, minimised or maximised."""
+        objective = self.proto.objective
+        objective.clear_scaling_factor()
+        objective.vars.clear()
+        objective.coeffs.clear()
+        objective.vars.extend(variables.tolist())
+        objective.coeffs.extend((-coefs if maximize else coefs).tolist())
+        if maximize:
+            objective.scaling_factor = -1.0
+
+    def at_least(self, variables: IntArray, coefs: IntArray, value: int) -> None:
+        """Keep a phase's result: ``coefs · variables >= value``."""
+        self._linear(variables, coefs, value, cp_model.INT_MAX)
 
     def hint(self, assigned: BoolArray) -> None:
         """Start the search from a known assignment."""
-        self.model.clear_hints()  # type: ignore[no-untyped-call]
         served = np.zeros(self.problem.n_items, dtype=bool)
         served[self.problem.pair_item[assigned]] = True
-        for var, value in zip(self.vars.pairs, assigned.tolist(), strict=True):
-            self.model.add_hint(var, value)
-        for var, value in zip(self.vars.items, served.tolist(), strict=True):
-            self.model.add_hint(var, value)
+        hint = self.proto.solution_hint
+        hint.vars.clear()
+        hint.values.clear()
+        hint.vars.extend(np.concatenate([self.vars.pairs, self.vars.items]).tolist())
+        hint.values.extend(np.concatenate([assigned, served]).astype(np.int64).tolist())
 
 
 def _by_key(keys: np.ndarray, count: int) -> list[tuple[int, np.ndarray]]:
@@ -190,7 +245,7 @@ def solve_assignment(
     """
     started = time.perf_counter()
     built = _AssignmentModel(problem)
-    model, x, y = built.model, built.vars.pairs, built.vars.items
+    x, y = built.vars.pairs, built.vars.items
     optional = ~problem.item_mandatory
     weights = _tier_weights(problem)
     phases = _phases(problem, strategy, with_cost)
@@ -206,20 +261,15 @@ def solve_assignment(
         if left <= 0.01:
             proven = False
             break
-        members = np.flatnonzero(optional & (problem.item_priority == tier))
-        expr: cp_model.LinearExprT
         if tier is None:
-            expr = cp_model.LinearExpr.weighted_sum(x, problem.pair_cost.tolist())
-            model.minimize(expr)
+            variables, coefs = x, problem.pair_cost.astype(np.int64)
         elif tier == 0:
             chosen = np.flatnonzero(optional)
-            expr = cp_model.LinearExpr.weighted_sum(
-                [y[i] for i in chosen], weights[chosen].tolist()
-            )
-            model.maximize(expr)
+            variables, coefs = y[chosen], weights[chosen]
         else:
-            expr = sum(y[i] for i in members)
-            model.maximize(expr)
+            chosen = np.flatnonzero(optional & (problem.item_priority == tier))
+            variables, coefs = y[chosen], np.ones(len(chosen), dtype=np.int64)
+        built.objective(variables, coefs, maximize=tier is not None)
         if assigned is not None:
             built.hint(assigned)
         solver = cp_model.CpSolver()
@@ -230,7 +280,7 @@ def solve_assignment(
         if tier is None and relative_gap > 0:
             solver.parameters.relative_gap_limit = relative_gap
         callback = _FirstSolution()
-        phase_status = _STATUS[solver.solve(model, callback)]
+        phase_status = _STATUS[solver.solve(built.model, callback)]
         if first_seconds is None and callback.seconds is not None:
             first_seconds = (time.perf_counter() - started) - solver.wall_time + callback.seconds
         if phase_status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
@@ -239,7 +289,8 @@ def solve_assignment(
             break
         solved_once = True
         proven &= phase_status == SolveStatus.OPTIMAL
-        assigned = np.array([solver.boolean_value(v) for v in x], dtype=bool)
+        solution = np.array(solver.response_proto.solution, dtype=np.int64)
+        assigned = solution[x].astype(bool)
         value, best = round(solver.objective_value), round(solver.best_objective_bound)
         status = SolveStatus.FEASIBLE
         if tier is None:
@@ -249,7 +300,7 @@ def solve_assignment(
             tier_bound[tier] = best
         if tier == 0:
             tier_bound = _decode_bound(problem, best, tier_caps or {})
-        model.add(expr >= value)
+        built.at_least(variables, coefs, value)
     if not solved_once or assigned is None:
         assigned = np.zeros(len(problem.pair_item), dtype=bool)
     elif proven:

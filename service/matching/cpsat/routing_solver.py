@@ -339,7 +339,8 @@ def improve_day(
     built.model.maximize(
         cp_model.LinearExpr.weighted_sum(built.present, weights) - built.travel_expr()
     )
-    built.hint(current.visits, current.routes)
+    if params.hints:
+        built.hint(current.visits, current.routes)
     solver = _solver(params.time_limit, params)
     status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
