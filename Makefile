@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench-towns
+.PHONY: demo test lint bench bench-smoke bench-towns bench-gap
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -24,5 +24,15 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest -q
 
+# Benchmarks: measured runs, not tests. The smoke subset gates CI (ratios and gaps only).
+bench-smoke: $(STAMP)
+	$(PY) -m benchmarks.smoke
+
 bench-towns: $(STAMP)
+	$(PY) -m benchmarks.towns --sizes 150 600 1500 3000 --seeds 1 2 3
+
+bench-gap: $(STAMP)
+	$(PY) -m service bench gap ../shared/benchmarks/gap/orlib/*.txt ../shared/benchmarks/gap/yagiura/* --json > benchmarks/results/gap.jsonl
+
+bench: bench-gap bench-towns
 	$(PY) -m benchmarks.greedy_vs_mulin --seeds 1 2 3 4 5 --time-limit 30

@@ -224,8 +224,9 @@ def solve_assignment(
     params
         Time limit (for all phases together), seed and worker count.
     hint
-        ``(pairs,)`` a known assignment to start from, e.g. a greedy plan's; CP-SAT repairs it
-        when it breaks a constraint.
+        ``(pairs,)`` a known assignment to start from, e.g. a greedy plan's. (CP-SAT's
+        ``repair_hint`` is not used: in OR-Tools 9.15 it aborts the process on these models with
+        "Check failed: heuristics.fixed_search != nullptr".)
     relative_gap
         Stop the cost phase once within this relative gap of its bound.
     strategy
@@ -276,7 +277,6 @@ def solve_assignment(
         solver.parameters.max_time_in_seconds = left / (len(phases) - index)
         solver.parameters.num_workers = params.workers
         solver.parameters.random_seed = params.seed
-        solver.parameters.repair_hint = assigned is not None
         if tier is None and relative_gap > 0:
             solver.parameters.relative_gap_limit = relative_gap
         callback = _FirstSolution()
