@@ -1,7 +1,8 @@
 # Same steps as the README: pinned requirements, then the package; runs the demo replay.
 FROM python:3.11-slim
 WORKDIR /app
-COPY pyproject.toml requirements.lock README.md ./
+COPY pyproject.toml requirements.lock README.md alembic.ini ./
+COPY migrations ./migrations
 COPY service ./service
 COPY scenarios ./scenarios
 RUN pip install --no-cache-dir --disable-pip-version-check -r requirements.lock \

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench bench-smoke bench-towns bench-gap
+.PHONY: demo test test-postgres lint bench bench-smoke bench-towns bench-gap
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ lint: $(STAMP)
 
 test: lint
 	$(PY) -m pytest -q
+
+# The API tests again on the local PostgreSQL server (127.0.0.1:5432, user postgres, trust auth),
+# in a database made for this run and dropped after it.
+test-postgres: $(STAMP)
+	./.ci/with-postgres $(PY) -m pytest -q tests/api
 
 # Benchmarks: measured runs, not tests. The smoke subset gates CI (ratios and gaps only).
 bench-smoke: $(STAMP)

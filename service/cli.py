@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from service.api.cli import serve_command, token_app
 from service.checker import check_plan
 from service.generator import generate_town
 from service.loading import InvalidDocument, load_plan, load_scenario
@@ -230,6 +231,10 @@ def schema(
         err.print(f"which: {which!r} is not one of scenario, plan")
         raise typer.Exit(EXIT_INVALID_INPUT)
     sys.stdout.write(json_schema(which) + "\n")
+
+
+app.command("serve", help="Run the HTTP service.")(serve_command)
+app.add_typer(token_app, name="token")
 
 
 def json_schema(which: str) -> str:

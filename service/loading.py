@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -37,17 +37,30 @@ class InvalidDocument(ValueError):
         self.problems = problems
 
 
-def _describe(error: dict[str, object]) -> str:
-    kind = error["type"]
-    given = error.get("input")
+def describe_error(error: dict[str, Any]) -> str:
+    """A short message for one pydantic error (the part after the JSON path).
+
+    Parameters
+    ----------
+    error
+        One entry of ``ValidationError.errors()``.
+
+    Returns
+    -------
+    str
+        For example ``unknown field`` or ``'x' is not one of 'a' or 'b'``.
+    """
+    kind = error.get("type")
+    context = error.get("ctx") or {}
     if kind == "extra_forbidden":
         return "unknown field"
     if kind == "missing":
         return "required field is missing"
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected")  # type: ignore[attr-defined]
-        return f"{given!r} is not one of {expected}"
-    return str(error["msg"])
+        return f"{error.get('input')!r} is not one of {context.get('expected')}"
+    if kind == "json_invalid":
+        return f"not JSON: {context.get('error', error.get('msg'))}"
+    return str(error.get("msg", "invalid value"))
 
 
 def _parse(text: str | bytes, model: type[ModelT]) -> ModelT:
@@ -67,7 +80,7 @@ def _parse(text: str | bytes, model: type[ModelT]) -> ModelT:
         return model.model_validate(data)
     except ValidationError as error:
         problems = [
-            f"{json_path(tuple(e['loc']))}: {_describe(dict(e))}"
+            f"{json_path(tuple(e['loc']))}: {describe_error(dict(e))}"
             for e in error.errors(include_url=False)
         ]
         raise InvalidDocument(problems) from None

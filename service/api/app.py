@@ -1,0 +1,88 @@
+"""The FastAPI application: ``create_app(settings)``; nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
+
+from service.api.errors import BodySizeLimit, install_error_handlers
+from service.api.jobs import PlanRunner
+from service.api.routes import needs, plans, resources, scenario, stations, villages, workers
+from service.api.settings import Settings
+from service.storage.db import make_engine, migrate
+
+API_PREFIX = "/api/v1"
+log = logging.getLogger("mulin.api")
+
+
+class Health(BaseModel):
+    """The answer of the health check."""
+
+    status: str
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/health")
+    def health() -> Health:
+        """Whether the service answers (no token needed)."""
+        return Health(status="ok")
+
+    return router
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the HTTP service for these settings.
+
+    The engine is made here (it connects lazily); the schema is migrated and the plan pool
+    started when the app starts (its lifespan), and the pool stopped when it stops.
+
+    Parameters
+    ----------
+    settings
+        Database URL, body size limit, plan pool size and time limits.
+
+    Returns
+    -------
+    FastAPI
+        The application, with every router under ``/api/v1``.
+    """
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            migrate(engine, settings)
+        runner = PlanRunner(engine, settings.plan_pool_size)
+        app.state.runner = runner
+        runner.recover()
+        log.info("service started (plan pool of %d)", settings.plan_pool_size)
+        try:
+            yield
+        finally:
+            runner.shutdown()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Mulin (睦邻) weekly dispatch service",
+        version="1",
+        description=(
+            "Needs archive and resource library of social work stations, and weekly dispatch "
+            "plans (formats mulin.scenario/1 and mulin.plan/1). Every endpoint but /health "
+            "needs a bearer token made with `mulin token create`."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for module in (stations, scenario, villages, workers, resources, needs, plans):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(_health_router(), prefix=API_PREFIX)
+    return app

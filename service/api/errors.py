@@ -1,0 +1,346 @@
+"""Error answers: 422 with the JSON path of each bad field, 409, 413, and no input gives a 500.
+
+Every 422 answer has the shape of FastAPI's own (``{"detail": [{"loc", "msg", "type"}]}``)
+plus ``path``: the JSON path in the style of ``service.loading``, e.g. ``needs[3].village``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.loading import describe_error
+from service.wire.common import json_path
+
+log = logging.getLogger("mulin.api")
+
+MAX_STORED_INT = 2**63 - 1
+MAX_DEPTH = 64
+"""Deepest nesting of a stored value (``extra`` is free JSON): deeper ones cannot be answered."""
+_PATH_PART = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
+
+
+class Problem(BaseModel):
+    """One bad field of a request."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    path: str
+
+
+class Problems(BaseModel):
+    """The body of a 422 answer."""
+
+    detail: list[Problem]
+
+
+class ErrorDetail(BaseModel):
+    """The body of any other error answer."""
+
+    detail: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorDetail, "description": "Missing, unknown or revoked token."},
+    404: {"model": ErrorDetail, "description": "Not found, or not visible to the caller."},
+    413: {"model": ErrorDetail, "description": "The request body is larger than allowed."},
+    422: {"model": Problems, "description": "Invalid input: one entry per bad field."},
+}
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    403: {"model": ErrorDetail, "description": "The caller's role may not change data."},
+    409: {"model": ErrorDetail, "description": "A stale version, or a clash with stored data."},
+}
+
+
+class InvalidInput(Exception):
+    """Bad input found after FastAPI's own validation: answered with 422.
+
+    Parameters
+    ----------
+    problems
+        ``(loc, message)`` pairs; ``loc`` is where in the request the bad value is.
+    """
+
+    def __init__(self, problems: Sequence[tuple[tuple[str | int, ...], str]]) -> None:
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = list(problems)
+
+
+def loc_of_path(path: str) -> tuple[str | int, ...]:
+    """The location tuple of a JSON path like ``needs[3].village`` (``(root)`` → empty).
+
+    Parameters
+    ----------
+    path
+        A path as written by :func:`service.wire.common.json_path`.
+
+    Returns
+    -------
+    tuple
+        Keys and list indices.
+    """
+    if path == "(root)":
+        return ()
+    return tuple(int(index) if index else key for key, index in _PATH_PART.findall(path))
+
+
+def invalid_from_messages(
+    messages: Iterable[str], prefix: tuple[str | int, ...] = ()
+) -> InvalidInput:
+    """Turn ``path: message`` lines (as ``service.loading`` writes them) into a 422.
+
+    Parameters
+    ----------
+    messages
+        Lines of the form ``needs[3].village: unknown village 'v99'``.
+    prefix
+        Where in the request body the document sits (e.g. ``("scenario",)``).
+
+    Returns
+    -------
+    InvalidInput
+        To raise.
+    """
+    problems = []
+    for message in messages:
+        path, _, text = message.partition(": ")
+        problems.append(((*prefix, *loc_of_path(path)), text or message))
+    return InvalidInput(problems)
+
+
+def invalid_from_validation(
+    error: ValidationError, prefix: tuple[str | int, ...] = ()
+) -> InvalidInput:
+    """Turn a pydantic validation error into a 422, one problem per error."""
+    return InvalidInput(
+        [((*prefix, *e["loc"]), describe_error(dict(e))) for e in error.errors(include_url=False)]
+    )
+
+
+def _problem(loc: Sequence[str | int], message: str, kind: str) -> dict[str, Any]:
+    body = list(loc[1:]) if loc and loc[0] == "body" else list(loc)
+    return {"loc": list(loc), "msg": message, "type": kind, "path": json_path(tuple(body))}
+
+
+def problems_response(problems: list[dict[str, Any]]) -> JSONResponse:
+    """A 422 answer listing problems."""
+    return JSONResponse(status_code=422, content={"detail": problems})
+
+
+def unstorable_values(
+    value: Any, loc: tuple[str | int, ...] = ()
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Values no column or JSON answer can hold: huge integers, NaN, infinities, NUL, deep nesting.
+
+    Parameters
+    ----------
+    value
+        Decoded JSON (dicts, lists, numbers, strings).
+    loc
+        Where ``value`` sits.
+
+    Returns
+    -------
+    list of (loc, message)
+        Empty when everything can be stored.
+    """
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(value, bool) or value is None:
+        return found
+    if len(loc) > MAX_DEPTH:
+        return [(loc, f"nested too deeply (at most {MAX_DEPTH} levels)")]
+    if isinstance(value, int):
+        if abs(value) > MAX_STORED_INT:
+            found.append((loc, f"{value} is too large (at most {MAX_STORED_INT})"))
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            found.append((loc, f"{value} is not a finite number"))
+    elif isinstance(value, str):
+        if "\x00" in value:
+            found.append((loc, "text may not contain the NUL character"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in str(key):
+                found.append((loc, "a key may not contain the NUL character"))
+            found += unstorable_values(item, (*loc, str(key)))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found += unstorable_values(item, (*loc, index))
+    return found
+
+
+def check_storable(model: BaseModel, prefix: tuple[str | int, ...] = ("body",)) -> None:
+    """Raise a 422 when a validated body holds a value that cannot be stored or answered."""
+    problems = unstorable_values(model.model_dump(by_alias=True), prefix)
+    if problems:
+        raise InvalidInput(problems)
+
+
+# --- handlers -------------------------------------------------------------------------------
+
+
+async def _on_request_invalid(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = []
+    for e in error.errors():
+        loc = tuple(e.get("loc", ()))
+        if e.get("type") == "json_invalid":
+            loc = ("body",)
+        problems.append(_problem(loc, describe_error(dict(e)), str(e.get("type", "value_error"))))
+    return problems_response(problems)
+
+
+async def _on_invalid_input(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, InvalidInput)
+    return problems_response([_problem(loc, msg, "value_error") for loc, msg in error.problems])
+
+
+async def _on_stale(request: Request, error: Exception) -> JSONResponse:
+    return JSONResponse(
+        status_code=409,
+        content={"detail": "the record was changed by someone else: read it again and retry"},
+    )
+
+
+async def _on_integrity(request: Request, error: Exception) -> JSONResponse:
+    log.info("integrity error on %s %s: %s", request.method, request.url.path, type(error).__name__)
+    return JSONResponse(
+        status_code=409,
+        content={"detail": "the change clashes with stored data (a duplicate, or still in use)"},
+    )
+
+
+async def _on_data_error(request: Request, error: Exception) -> JSONResponse:
+    log.info("data error on %s %s", request.method, request.url.path)
+    return JSONResponse(
+        status_code=422,
+        content={
+            "detail": [
+                {
+                    "loc": ["body"],
+                    "msg": "a value cannot be stored",
+                    "type": "value_error",
+                    "path": "(root)",
+                }
+            ]
+        },
+    )
+
+
+async def _on_busy(request: Request, error: Exception) -> JSONResponse:
+    log.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, type(error).__name__
+    )
+    return JSONResponse(
+        status_code=503, content={"detail": "the database is busy or unavailable: retry"}
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that keep bad input and database clashes from becoming a 500.
+
+    Parameters
+    ----------
+    app
+        The application.
+    """
+    app.add_exception_handler(RequestValidationError, _on_request_invalid)
+    app.add_exception_handler(InvalidInput, _on_invalid_input)
+    app.add_exception_handler(StaleDataError, _on_stale)
+    app.add_exception_handler(IntegrityError, _on_integrity)
+    app.add_exception_handler(DataError, _on_data_error)
+    app.add_exception_handler(OperationalError, _on_busy)
+
+
+# --- body size ------------------------------------------------------------------------------
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while reading a body that grows past the limit (FastAPI passes it through)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail=f"the request body is larger than {limit} bytes")
+
+
+class BodySizeLimit:
+    """ASGI middleware: 413 for a body above ``max_bytes``, declared or streamed.
+
+    Parameters
+    ----------
+    app
+        The wrapped application.
+    max_bytes
+        The largest body accepted.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps({"detail": f"the request body is larger than {self.max_bytes} bytes"})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body.encode()})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, counting its body."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > self.max_bytes:
+                    await self._refuse(send)
+                    return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(send)

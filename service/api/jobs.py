@@ -1,0 +1,238 @@
+"""Plan jobs: solving runs off the request path, in a bounded pool of threads.
+
+A job's row is its whole state: the request handler stores it as ``queued`` with the exact
+scenario text, and a pool thread moves it to ``running`` and then ``done`` (with the plan),
+``failed`` or ``cancelled``. Every move is a conditional UPDATE, so a cancellation is never
+overwritten by a thread finishing at the same moment. On start-up, jobs left ``running`` by a
+stopped service are marked failed and ``queued`` ones are queued again; a job interrupted by
+an orderly shutdown goes back to ``queued``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
+from typing import Literal
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from service.checker import check_plan
+from service.loading import InvalidDocument, parse_scenario
+from service.planning import PlanOptions, plan_week
+from service.storage import repository
+from service.storage.models import PlanJob
+from service.wire.scenario import Scenario
+
+log = logging.getLogger("mulin.api.jobs")
+
+PROGRESS_EVERY_SECONDS = 0.5
+"""Progress is written to the job's row at most this often."""
+INTERRUPTED = "the service stopped while this plan was being made; request it again"
+
+
+def scenario_text(scenario: Scenario) -> str:
+    """The exact JSON text of a scenario as a job stores and solves it."""
+    return scenario.model_dump_json(by_alias=True, exclude_none=True)
+
+
+def sha256_text(text: str) -> str:
+    """SHA-256 (hex) of a text's UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def new_job(
+    scenario: Scenario,
+    *,
+    station_id: str | None,
+    token_id: str,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    language: str,
+) -> PlanJob:
+    """A queued job that will solve exactly this scenario (not yet stored).
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    station_id
+        The station whose archive it came from; None for a one-shot plan.
+    token_id
+        Who asked.
+    time_limit, seed, workers, language
+        How to plan.
+
+    Returns
+    -------
+    PlanJob
+        With the scenario's text, its SHA-256 and the OR-Tools version that will solve it.
+    """
+    text = scenario_text(scenario)
+    return PlanJob(
+        station_id=station_id,
+        token_id=token_id,
+        week_start=scenario.week_start,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        language=language,
+        ortools_version=version("ortools"),
+        scenario_json=text,
+        scenario_sha256=sha256_text(text),
+    )
+
+
+class _Stop(Exception):
+    """Raised from the progress callback to abandon a plan."""
+
+    def __init__(self, why: Literal["cancelled", "shutdown"]) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+class PlanRunner:
+    """Runs plan jobs in a bounded thread pool and lets them be cancelled.
+
+    Parameters
+    ----------
+    engine
+        The database (each job uses sessions of its own).
+    pool_size
+        How many plans are solved at once; the rest wait in order.
+    """
+
+    def __init__(self, engine: Engine, pool_size: int) -> None:
+        self._engine = engine
+        self._pool = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="mulin-plan")
+        self._lock = threading.Lock()
+        self._stops: dict[uuid.UUID, threading.Event] = {}
+        self._shutting_down = threading.Event()
+
+    def recover(self) -> None:
+        """After a start: fail what was left running, queue again what was waiting."""
+        with Session(self._engine) as session:
+            failed = repository.fail_running_jobs(session, INTERRUPTED)
+            queued = repository.job_ids_with_status(session, "queued")
+        for job_id in failed:
+            log.warning("plan job %s was running when the service stopped: failed", job_id)
+        for job_id in queued:
+            self.submit(job_id)
+
+    def submit(self, job_id: uuid.UUID) -> None:
+        """Queue a stored job for solving."""
+        with self._lock:
+            self._stops.setdefault(job_id, threading.Event())
+        self._pool.submit(self._run, job_id)
+
+    def cancel(self, job_id: uuid.UUID) -> None:
+        """Ask a queued or running job to stop (its row is marked by the caller)."""
+        with self._lock:
+            stop = self._stops.get(job_id)
+        if stop is not None:
+            stop.set()
+
+    def shutdown(self) -> None:
+        """Stop: running plans are abandoned and go back to ``queued``; waiting ones stay queued."""
+        self._shutting_down.set()
+        with self._lock:
+            for stop in self._stops.values():
+                stop.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _run(self, job_id: uuid.UUID) -> None:
+        try:
+            self._solve(job_id)
+        except Exception:
+            log.exception("plan job %s failed", job_id)
+            with Session(self._engine) as session:
+                repository.move_job(
+                    session,
+                    job_id,
+                    from_status=("queued", "running"),
+                    status="failed",
+                    error="internal error while planning; the service log has the details",
+                )
+        finally:
+            with self._lock:
+                self._stops.pop(job_id, None)
+
+    def _solve(self, job_id: uuid.UUID) -> None:
+        with self._lock:
+            stop = self._stops.setdefault(job_id, threading.Event())
+        if self._shutting_down.is_set():
+            return
+        with Session(self._engine) as session:
+            if not repository.move_job(
+                session, job_id, from_status=("queued",), status="running", progress=0.0
+            ):
+                return
+            job = repository.get_job(session, job_id)
+            assert job is not None
+            text, options = (
+                job.scenario_json,
+                PlanOptions(
+                    time_limit=job.time_limit,
+                    seed=job.seed,
+                    workers=job.workers,
+                    language="en" if job.language == "en" else "zh",
+                ),
+            )
+        log.info("plan job %s running", job_id)
+        try:
+            scenario = parse_scenario(text)
+        except InvalidDocument as error:
+            self._finish(job_id, "failed", error="stored scenario invalid: " + str(error))
+            return
+        last_write = 0.0
+
+        def progress(phase: str, fraction: float) -> None:
+            nonlocal last_write
+            if stop.is_set():
+                raise _Stop("shutdown" if self._shutting_down.is_set() else "cancelled")
+            now = time.monotonic()
+            if now - last_write >= PROGRESS_EVERY_SECONDS:
+                last_write = now
+                with Session(self._engine) as session:
+                    repository.move_job(
+                        session,
+                        job_id,
+                        from_status=("running",),
+                        progress=round(min(max(fraction, 0.0), 1.0), 3),
+                        phase=phase[:40],
+                    )
+
+        try:
+            plan = plan_week(scenario, options, progress)
+        except _Stop as stopped:
+            if stopped.why == "shutdown":
+                self._finish(job_id, "queued", progress=0.0, phase=None)
+                log.info("plan job %s put back in the queue at shutdown", job_id)
+            else:
+                self._finish(job_id, "cancelled")
+                log.info("plan job %s cancelled", job_id)
+            return
+        violations = check_plan(scenario, plan)
+        plan_text = plan.model_dump_json(by_alias=True, exclude_none=True)
+        if violations:
+            codes = sorted({f"rule {v.rule} {v.code}" for v in violations})
+            log.error("plan job %s: the plan breaks %s", job_id, ", ".join(codes))
+            self._finish(
+                job_id,
+                "failed",
+                plan_json=plan_text,
+                error="the plan failed the checker (a bug): " + ", ".join(codes),
+            )
+            return
+        self._finish(job_id, "done", plan_json=plan_text, progress=1.0, phase="done")
+        log.info("plan job %s done: %s", job_id, plan.status)
+
+    def _finish(self, job_id: uuid.UUID, status: str, **values: object) -> None:
+        with Session(self._engine) as session:
+            repository.move_job(session, job_id, from_status=("running",), status=status, **values)

@@ -1,0 +1,286 @@
+"""Request and answer models of the HTTP API, one family per entity.
+
+The *Base* of each family is the wire model of ``service.wire.scenario`` (the HTTP API speaks
+the scenario format); the *Table* is in ``service.storage.models``. Here are the rest:
+``XCreate`` (the wire model itself), ``XUpdate`` (every field optional, applied with
+``exclude_unset`` and then validated again as a whole wire object), ``XPublic`` (the wire
+model with the row's ``version``) and ``XsPublic`` (a page and the total count).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from service.wire import scenario as wire
+from service.wire.common import Count, Day, Identifier, Location, ResourceAmount, Role, StaffKey
+from service.wire.plan import Plan
+
+MAX_SEED = 2**31 - 1
+
+
+class Patch(BaseModel):
+    """Base of the update models: unknown fields are errors; ``version`` guards the write."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="The version read; if it is no longer the stored one the update gets 409.",
+    )
+    extra: Any = Field(default=None, description="Kept and ignored: free data for other tools.")
+
+
+# --- stations -------------------------------------------------------------------------------
+
+
+class StationCreate(wire.Station):
+    """A new station; ``scenario_name`` and ``travel`` are what its scenario export carries."""
+
+    scenario_name: str | None = Field(
+        default=None, description="Name of the exported scenario; default: the station's name."
+    )
+    travel: wire.Travel = Field(default_factory=wire.Travel)
+
+
+class StationUpdate(Patch):
+    """Changes to a station."""
+
+    name: str | None = None
+    location: Location | None = None
+    scenario_name: str | None = None
+    travel: wire.Travel | None = None
+
+
+class StationPublic(wire.Station):
+    """A station as answered."""
+
+    scenario_name: str
+    travel: wire.Travel
+    version: int
+
+
+class StationsPublic(BaseModel):
+    """A page of stations."""
+
+    data: list[StationPublic]
+    count: int
+
+
+# --- villages -------------------------------------------------------------------------------
+
+
+class VillageCreate(wire.Village):
+    """A new village or community of the station."""
+
+
+class VillageUpdate(Patch):
+    """Changes to a village."""
+
+    name: str | None = None
+    kind: Literal["village", "community"] | None = None
+    location: Location | None = None
+
+
+class VillagePublic(wire.Village):
+    """A village as answered."""
+
+    version: int
+
+
+class VillagesPublic(BaseModel):
+    """A page of villages."""
+
+    data: list[VillagePublic]
+    count: int
+
+
+# --- workers --------------------------------------------------------------------------------
+
+
+class WorkerCreate(wire.Worker):
+    """A new worker of the station's resource library."""
+
+
+class WorkerUpdate(Patch):
+    """Changes to a worker."""
+
+    name: str | None = None
+    role: Role | None = None
+    skills: list[str] | None = None
+    languages: list[str] | None = None
+    base: Location | None = None
+    transport: wire.Transport | None = None
+    availability: dict[Day, list[wire.Shift]] | None = None
+    max_minutes_per_week: Count | None = None
+    max_visits_per_day: Count | None = None
+    max_travel_minutes: Count | None = None
+
+
+class WorkerPublic(wire.Worker):
+    """A worker as answered."""
+
+    version: int
+
+
+class WorkersPublic(BaseModel):
+    """A page of workers."""
+
+    data: list[WorkerPublic]
+    count: int
+
+
+# --- resources ------------------------------------------------------------------------------
+
+
+class ResourceCreate(wire.Resource):
+    """New goods or funds in the station's resource library."""
+
+
+class ResourceUpdate(Patch):
+    """Changes to a resource."""
+
+    name: str | None = None
+    kind: Literal["goods", "funds"] | None = None
+    unit: str | None = None
+    available: Count | None = None
+    eligible_groups: list[wire.Group] | None = None
+
+
+class ResourcePublic(wire.Resource):
+    """A resource as answered."""
+
+    version: int
+
+
+class ResourcesPublic(BaseModel):
+    """A page of resources."""
+
+    data: list[ResourcePublic]
+    count: int
+
+
+# --- needs ----------------------------------------------------------------------------------
+
+
+class NeedCreate(wire.Need):
+    """A new need of a household in the station's needs archive."""
+
+
+class NeedUpdate(Patch):
+    """Changes to a need."""
+
+    household: Identifier | None = None
+    village: Identifier | None = None
+    location: Location | None = None
+    groups: list[wire.Group] | None = None
+    category: wire.Category | None = None
+    priority: int | None = Field(default=None, ge=1, le=5, strict=True)
+    visits: int | None = Field(default=None, ge=1, le=7, strict=True)
+    duration_minutes: int | None = Field(default=None, gt=0, le=1440, strict=True)
+    window: wire.Window | None = None
+    staff: dict[StaffKey, Count] | None = None
+    skills: list[str] | None = None
+    languages: list[str] | None = None
+    preferred_workers: list[Identifier] | None = None
+    excluded_workers: list[Identifier] | None = None
+    resources: list[ResourceAmount] | None = None
+    mandatory: bool | None = Field(default=None, strict=True)
+
+
+class NeedPublic(wire.Need):
+    """A need as answered."""
+
+    version: int
+
+
+class NeedsPublic(BaseModel):
+    """A page of needs."""
+
+    data: list[NeedPublic]
+    count: int
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+
+class PlanRequestOptions(BaseModel):
+    """How to plan: seed, CP-SAT workers, language of the plan's sentences."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
+    workers: int = Field(
+        default=1, ge=1, le=64, description="CP-SAT workers; 1 with a fixed seed is repeatable."
+    )
+    language: Literal["zh", "en"] = "zh"
+
+
+class _PlanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    time_limit: float | None = Field(
+        default=None,
+        ge=0.1,
+        description="Solver seconds, at least 0.1; default: the service's default.",
+    )
+    options: PlanRequestOptions = Field(default_factory=PlanRequestOptions)
+
+
+class StationPlanRequest(_PlanRequest):
+    """A plan of a station's week from its stored archive."""
+
+    week_start: dt.date
+
+    @field_validator("week_start")
+    @classmethod
+    def _is_monday(cls, value: dt.date) -> dt.date:
+        if value.weekday() != 0:
+            raise ValueError(f"{value.isoformat()} is not a Monday")
+        return value
+
+
+class ScenarioPlanRequest(_PlanRequest):
+    """A one-shot plan of a whole scenario sent along (nothing of it is stored in the archive)."""
+
+    scenario: wire.Scenario
+
+
+class PlanAccepted(BaseModel):
+    """The answer to a plan request: its id, to poll."""
+
+    id: uuid.UUID
+    status: str
+
+
+class PlanJobPublic(BaseModel):
+    """A plan job: its status and progress, how it was asked for and, when done, the plan."""
+
+    id: uuid.UUID
+    station_id: str | None
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    progress: float = Field(description="Share of the time budget used, 0 to 1.")
+    phase: str | None
+    week_start: dt.date
+    time_limit: float
+    seed: int
+    workers: int
+    language: str
+    ortools_version: str
+    scenario_sha256: str = Field(description="SHA-256 of the exact scenario JSON solved.")
+    error: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    plan: Plan | None = Field(default=None, description="The mulin.plan/1 plan when done.")
+
+
+class PlanJobsPublic(BaseModel):
+    """A page of plan jobs (without their plans)."""
+
+    data: list[PlanJobPublic]
+    count: int

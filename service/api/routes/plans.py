@@ -1,0 +1,211 @@
+"""Plan jobs: request a week's plan (202), poll it, cancel it.
+
+``POST /api/v1/stations/{station_id}/plans`` plans a week of a stored archive;
+``POST /api/v1/plans`` plans a whole scenario sent along (one-shot, nothing is added to any
+archive). Each job keeps the exact scenario text it solves, its SHA-256, the seed, worker count
+and OR-Tools version, so that the plan can be replayed with ``mulin replay``.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Response
+from sqlmodel import Session
+
+from service.api.auth import Caller
+from service.api.deps import (
+    CallerDep,
+    Limit,
+    Offset,
+    ReadableStation,
+    RunnerDep,
+    SessionDep,
+    SettingsDep,
+    WritableStation,
+    forbidden,
+    not_found,
+)
+from service.api.errors import (
+    ERROR_RESPONSES,
+    WRITE_RESPONSES,
+    InvalidInput,
+    check_storable,
+    invalid_from_messages,
+)
+from service.api.jobs import PlanRunner, new_job
+from service.api.models import (
+    PlanAccepted,
+    PlanJobPublic,
+    PlanJobsPublic,
+    ScenarioPlanRequest,
+    StationPlanRequest,
+)
+from service.api.routes.scenario import station_scenario
+from service.api.settings import Settings
+from service.loading import check_references
+from service.storage import repository
+from service.storage.models import PlanJob
+from service.wire.plan import Plan
+from service.wire.scenario import Scenario
+
+router = APIRouter(tags=["plans"])
+PlanId = Annotated[uuid.UUID, Path(description="The plan job's id.")]
+PLAN_RESPONSES: dict[int | str, dict[str, object]] = {
+    **WRITE_RESPONSES,
+    429: {"description": "Too many plans are waiting: try again later."},
+}
+
+
+def job_public(job: PlanJob, *, with_plan: bool = True) -> PlanJobPublic:
+    """A job row as answered; the plan only when it is done and asked for."""
+    plan = None
+    if with_plan and job.status == "done" and job.plan_json is not None:
+        plan = Plan.model_validate(json.loads(job.plan_json))
+    return PlanJobPublic(
+        id=job.id,
+        station_id=job.station_id,
+        status=job.status,
+        progress=job.progress,
+        phase=job.phase,
+        week_start=job.week_start,
+        time_limit=job.time_limit,
+        seed=job.seed,
+        workers=job.workers,
+        language=job.language,
+        ortools_version=job.ortools_version,
+        scenario_sha256=job.scenario_sha256,
+        error=job.error,
+        created_at=repository.as_utc(job.created_at),
+        updated_at=repository.as_utc(job.updated_at),
+        plan=plan,
+    )
+
+
+def _time_limit(settings: Settings, request: StationPlanRequest | ScenarioPlanRequest) -> float:
+    """The request's time limit (or the default); 422 beyond the service's limits."""
+    limit = settings.default_time_limit if request.time_limit is None else request.time_limit
+    if limit > settings.max_time_limit:
+        raise InvalidInput([(("body", "time_limit"), f"at most {settings.max_time_limit} seconds")])
+    if request.options.workers > settings.max_plan_workers:
+        raise InvalidInput(
+            [(("body", "options", "workers"), f"at most {settings.max_plan_workers}")]
+        )
+    return limit
+
+
+def _enqueue(
+    session: Session,
+    runner: PlanRunner,
+    settings: Settings,
+    caller: Caller,
+    scenario: Scenario,
+    request: StationPlanRequest | ScenarioPlanRequest,
+    station_id: str | None,
+    response: Response,
+) -> PlanAccepted:
+    time_limit = _time_limit(settings, request)
+    if repository.count_jobs(session, "queued") >= settings.max_queued_plans:
+        raise HTTPException(status_code=429, detail="too many plans are waiting: retry later")
+    job = new_job(
+        scenario,
+        station_id=station_id,
+        token_id=caller.token_id,
+        time_limit=time_limit,
+        seed=request.options.seed,
+        workers=request.options.workers,
+        language=request.options.language,
+    )
+    session.add(job)
+    session.commit()
+    runner.submit(job.id)
+    response.headers["Location"] = f"/api/v1/plans/{job.id}"
+    return PlanAccepted(id=job.id, status="queued")
+
+
+@router.post("/stations/{station_id}/plans", status_code=202, responses=PLAN_RESPONSES)
+def request_station_plan(
+    session: SessionDep,
+    caller: CallerDep,
+    station: WritableStation,
+    runner: RunnerDep,
+    settings: SettingsDep,
+    body: StationPlanRequest,
+    response: Response,
+) -> PlanAccepted:
+    """Plan a week of the station's archive; poll ``GET /api/v1/plans/{id}``."""
+    _time_limit(settings, body)
+    scenario = station_scenario(session, caller, station, body.week_start)
+    return _enqueue(session, runner, settings, caller, scenario, body, station.id, response)
+
+
+@router.get("/stations/{station_id}/plans", responses=ERROR_RESPONSES)
+def list_station_plans(
+    session: SessionDep,
+    station: ReadableStation,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> PlanJobsPublic:
+    """The station's plan jobs, newest first (without their plans)."""
+    rows, count = repository.list_jobs(session, station.id, status=None, offset=offset, limit=limit)
+    return PlanJobsPublic(data=[job_public(row, with_plan=False) for row in rows], count=count)
+
+
+@router.post("/plans", status_code=202, responses=PLAN_RESPONSES)
+def request_oneshot_plan(
+    session: SessionDep,
+    caller: CallerDep,
+    runner: RunnerDep,
+    settings: SettingsDep,
+    body: ScenarioPlanRequest,
+    response: Response,
+) -> PlanAccepted:
+    """Plan a whole scenario sent along; only the caller (and city admins) can read the job."""
+    if not caller.can_write:
+        raise forbidden()
+    _time_limit(settings, body)
+    problems = check_references(body.scenario)
+    if problems:
+        raise invalid_from_messages(problems, prefix=("body", "scenario"))
+    check_storable(body.scenario, prefix=("body", "scenario"))
+    return _enqueue(session, runner, settings, caller, body.scenario, body, None, response)
+
+
+def _visible_job(session: Session, caller: Caller, job_id: uuid.UUID) -> PlanJob:
+    job = repository.get_job(session, job_id)
+    if job is None:
+        raise not_found("plan")
+    if job.station_id is not None:
+        visible = caller.can_see(job.station_id)
+    else:
+        visible = caller.role == "city_admin" or job.token_id == caller.token_id
+    if not visible:
+        raise not_found("plan")
+    return job
+
+
+@router.get("/plans/{plan_id}", responses=ERROR_RESPONSES)
+def read_plan(session: SessionDep, caller: CallerDep, plan_id: PlanId) -> PlanJobPublic:
+    """A plan job's status and progress, and under ``plan`` the plan once it is done."""
+    return job_public(_visible_job(session, caller, plan_id))
+
+
+@router.delete("/plans/{plan_id}", responses=WRITE_RESPONSES)
+def cancel_plan(
+    session: SessionDep, caller: CallerDep, runner: RunnerDep, plan_id: PlanId
+) -> PlanJobPublic:
+    """Cancel a queued or running plan; 409 when it has already finished."""
+    job = _visible_job(session, caller, plan_id)
+    if not caller.can_write:
+        raise forbidden()
+    moved = repository.move_job(
+        session, plan_id, from_status=("queued", "running"), status="cancelled"
+    )
+    if not moved:
+        session.refresh(job)
+        raise HTTPException(status_code=409, detail=f"the plan is already {job.status}")
+    runner.cancel(plan_id)
+    session.refresh(job)
+    return job_public(job)

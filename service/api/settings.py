@@ -1,0 +1,41 @@
+"""Settings of the HTTP service, read from ``MULIN_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """How the service runs; every field can be set as ``MULIN_<FIELD>`` in the environment.
+
+    Nothing reads the environment at import time: build ``Settings()`` where the service
+    starts (``mulin serve``, ``mulin token``) and hand it to :func:`service.api.create_app`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MULIN_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./mulin.db",
+        description="SQLAlchemy URL; postgresql://… uses the psycopg driver.",
+    )
+    max_body_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Larger request bodies get 413."
+    )
+    plan_pool_size: int = Field(default=1, ge=1, le=32, description="Plans solved at once.")
+    max_queued_plans: int = Field(
+        default=100, ge=1, description="Plan requests beyond this many waiting get 429."
+    )
+    default_time_limit: float = Field(
+        default=30.0, gt=0, description="Solver seconds when a plan request gives none."
+    )
+    max_time_limit: float = Field(default=600.0, gt=0, description="Longest time limit allowed.")
+    max_plan_workers: int = Field(default=8, ge=1, le=64, description="Most CP-SAT workers.")
+    migrate_on_start: bool = Field(
+        default=True, description="Bring the database schema up to date when the app starts."
+    )
+    migrations_dir: Path | None = Field(
+        default=None, description="Alembic scripts; default: migrations/ beside the package."
+    )

@@ -1,0 +1,1 @@
+"""The storage shape: SQLModel tables, the database, and the wire ↔ storage conversion."""

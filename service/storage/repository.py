@@ -1,0 +1,343 @@
+"""Queries and writes of the storage tables; the API's routes call these, never SQL directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
+
+from service.storage.models import (
+    ApiToken,
+    Archive,
+    AuditAction,
+    AuditEntry,
+    JobStatus,
+    Need,
+    PlanJob,
+    Resource,
+    Station,
+    Village,
+    Worker,
+    utcnow,
+)
+
+RowT = TypeVar("RowT", Village, Worker, Resource, Need)
+
+
+# --- stations and their archives ------------------------------------------------------------
+
+
+def get_station(session: Session, station_id: str) -> Station | None:
+    """The station with this id, or None."""
+    return session.get(Station, station_id)
+
+
+def list_stations(
+    session: Session, *, only: str | None, offset: int, limit: int
+) -> tuple[list[Station], int]:
+    """A page of stations ordered by id, and how many there are in all.
+
+    Parameters
+    ----------
+    session
+        The database session.
+    only
+        Restrict to this station id (a caller bound to one station); None for all.
+    offset, limit
+        The page.
+
+    Returns
+    -------
+    tuple of (list of Station, int)
+        The page and the total count.
+    """
+    query = select(Station)
+    counter = select(func.count()).select_from(Station)
+    if only is not None:
+        query = query.where(col(Station.id) == only)
+        counter = counter.where(col(Station.id) == only)
+    rows = session.exec(query.order_by(col(Station.id)).offset(offset).limit(limit)).all()
+    return list(rows), session.exec(counter).one()
+
+
+def get_row(session: Session, table: type[RowT], station_id: str, row_id: str) -> RowT | None:
+    """One archive row of a station by its wire id, or None."""
+    return session.get(table, (station_id, row_id))
+
+
+def list_rows(
+    session: Session,
+    table: type[RowT],
+    station_id: str,
+    *,
+    filters: dict[str, Any],
+    offset: int,
+    limit: int,
+) -> tuple[list[RowT], int]:
+    """A page of a station's archive rows in archive order, and how many match in all.
+
+    Parameters
+    ----------
+    session
+        The database session.
+    table
+        Village, Worker, Resource or Need.
+    station_id
+        The station.
+    filters
+        Column name → required value; None values are ignored.
+    offset, limit
+        The page.
+
+    Returns
+    -------
+    tuple of (list of rows, int)
+        The page and the total count of matching rows.
+    """
+    conditions = [col(table.station_id) == station_id]
+    conditions += [
+        getattr(table, name) == value for name, value in filters.items() if value is not None
+    ]
+    query = select(table).where(*conditions)
+    query = query.order_by(col(table.position), col(table.id)).offset(offset).limit(limit)
+    counter = select(func.count()).select_from(table).where(*conditions)
+    return list(session.exec(query).all()), session.exec(counter).one()
+
+
+def next_position(session: Session, table: type[RowT], station_id: str) -> int:
+    """The position after the last row of the station's archive in this table."""
+    last = session.exec(
+        select(func.max(table.position)).where(col(table.station_id) == station_id)
+    ).one()
+    return 0 if last is None else int(last) + 1
+
+
+def _ordered(session: Session, table: type[RowT], station_id: str) -> list[RowT]:
+    query = select(table).where(col(table.station_id) == station_id)
+    return list(session.exec(query.order_by(col(table.position), col(table.id))).all())
+
+
+def load_archive(session: Session, station: Station) -> Archive:
+    """The station with every row of its archive, in archive order."""
+    return Archive(
+        station=station,
+        villages=_ordered(session, Village, station.id),
+        workers=_ordered(session, Worker, station.id),
+        resources=_ordered(session, Resource, station.id),
+        needs=_ordered(session, Need, station.id),
+    )
+
+
+def replace_archive(session: Session, archive: Archive) -> Station:
+    """Replace a station's whole archive with new rows (not committed).
+
+    Parameters
+    ----------
+    session
+        The database session; the caller commits.
+    archive
+        The new rows. Its station row updates the stored station (its version goes up) or
+        is added when the station is new.
+
+    Returns
+    -------
+    Station
+        The stored station row.
+    """
+    new = archive.station
+    station = session.get(Station, new.id)
+    if station is None:
+        station = new
+        session.add(station)
+    else:
+        for name in ("name", "lat", "lon", "scenario_name", "travel", "extra", "scenario_extra"):
+            setattr(station, name, getattr(new, name))
+        station.updated_at = utcnow()
+        session.add(station)
+        for table in (Need, Village, Worker, Resource):
+            session.execute(delete(table).where(col(table.station_id) == station.id))
+    session.flush()
+    session.add_all([*archive.villages, *archive.workers, *archive.resources])
+    session.flush()
+    session.add_all(archive.needs)
+    session.flush()
+    return station
+
+
+def need_ids(session: Session, station_id: str) -> list[str]:
+    """Ids of all the station's needs."""
+    return list(session.exec(select(Need.id).where(col(Need.station_id) == station_id)).all())
+
+
+def needs_referencing(session: Session, station_id: str, village_id: str) -> list[str]:
+    """Ids of the station's needs in a village."""
+    query = select(Need.id).where(
+        col(Need.station_id) == station_id, col(Need.village_id) == village_id
+    )
+    return list(session.exec(query).all())
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+def add_token(session: Session, token: ApiToken) -> ApiToken:
+    """Store a new token (committed)."""
+    session.add(token)
+    session.commit()
+    session.refresh(token)
+    return token
+
+
+def find_token(session: Session, token_sha256: str) -> ApiToken | None:
+    """The token whose secret has this SHA-256, or None."""
+    return session.exec(select(ApiToken).where(col(ApiToken.token_sha256) == token_sha256)).first()
+
+
+def revoke_token(session: Session, token_id: str) -> bool:
+    """Revoke a token (committed); False when no token has this id."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        return False
+    token.revoked = True
+    session.add(token)
+    session.commit()
+    return True
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+
+def record_access(
+    session: Session,
+    *,
+    token_id: str,
+    action: AuditAction,
+    entity: str,
+    entity_ids: Iterable[str | None],
+    station_id: str | None,
+) -> None:
+    """Add one audit entry per record read or changed (not committed).
+
+    Parameters
+    ----------
+    session
+        The database session; the caller commits.
+    token_id
+        Who.
+    action
+        read, create, update or delete.
+    entity
+        What kind of record (``need``).
+    entity_ids
+        Which records.
+    station_id
+        Whose.
+    """
+    at = utcnow()
+    session.add_all(
+        AuditEntry(
+            token_id=token_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            station_id=station_id,
+            at=at,
+        )
+        for entity_id in entity_ids
+    )
+
+
+def audit_entries(session: Session, *, station_id: str | None = None) -> Sequence[AuditEntry]:
+    """Audit entries in the order written, optionally of one station."""
+    query = select(AuditEntry)
+    if station_id is not None:
+        query = query.where(col(AuditEntry.station_id) == station_id)
+    return session.exec(query.order_by(col(AuditEntry.id))).all()
+
+
+# --- plan jobs ------------------------------------------------------------------------------
+
+
+def get_job(session: Session, job_id: uuid.UUID) -> PlanJob | None:
+    """The plan job with this id, or None."""
+    return session.get(PlanJob, job_id)
+
+
+def list_jobs(
+    session: Session, station_id: str, *, status: str | None, offset: int, limit: int
+) -> tuple[list[PlanJob], int]:
+    """A page of a station's plan jobs, newest first, and how many match in all."""
+    conditions = [col(PlanJob.station_id) == station_id]
+    if status is not None:
+        conditions.append(col(PlanJob.status) == status)
+    query = select(PlanJob).where(*conditions).order_by(col(PlanJob.created_at).desc())
+    counter = select(func.count()).select_from(PlanJob).where(*conditions)
+    rows = session.exec(query.offset(offset).limit(limit)).all()
+    return list(rows), session.exec(counter).one()
+
+
+def job_ids_with_status(session: Session, status: JobStatus) -> list[uuid.UUID]:
+    """Ids of the jobs in one status, oldest first."""
+    query = select(PlanJob.id).where(col(PlanJob.status) == status)
+    return list(session.exec(query.order_by(col(PlanJob.created_at))).all())
+
+
+def count_jobs(session: Session, status: JobStatus) -> int:
+    """How many jobs are in one status."""
+    counter = select(func.count()).select_from(PlanJob).where(col(PlanJob.status) == status)
+    return session.exec(counter).one()
+
+
+def move_job(
+    session: Session,
+    job_id: uuid.UUID,
+    *,
+    from_status: Sequence[JobStatus],
+    **values: Any,
+) -> bool:
+    """Change a job only if it is still in one of ``from_status`` (committed).
+
+    The check and the change are one UPDATE, so a cancellation is never overwritten by a
+    plan thread finishing at the same moment.
+
+    Parameters
+    ----------
+    session
+        The database session.
+    job_id
+        The job.
+    from_status
+        The statuses it may be in.
+    **values
+        Columns to set; ``updated_at`` is set too.
+
+    Returns
+    -------
+    bool
+        Whether the job was changed.
+    """
+    statement = (
+        update(PlanJob)
+        .where(col(PlanJob.id) == job_id, col(PlanJob.status).in_(from_status))
+        .values(updated_at=utcnow(), **values)
+    )
+    changed = session.execute(statement).rowcount > 0  # type: ignore[attr-defined]
+    session.commit()
+    return bool(changed)
+
+
+def fail_running_jobs(session: Session, message: str) -> list[uuid.UUID]:
+    """Mark every running job failed (after a restart nothing is running); their ids."""
+    ids = job_ids_with_status(session, "running")
+    for job_id in ids:
+        move_job(session, job_id, from_status=("running",), status="failed", error=message)
+    return ids
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A stored timestamp as UTC-aware (SQLite hands back naive datetimes)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
