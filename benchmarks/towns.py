@@ -224,7 +224,10 @@ def plot(rows: list[dict[str, Any]], folder: Path) -> list[Path]:
                 for s in sizes
             ]
             ax.plot(sizes, means, marker="o", label=variant)
+        every = sorted({r["visits_requested"] for r in rows})
         ax.set_xscale("log")
+        ax.set_xticks(every, [str(s) for s in every])
+        ax.minorticks_off()
         ax.set_xlabel("requested visits in the week")
         ax.set_ylabel(label)
         ax.set_title(f"Town-scale weeks: {label}")
@@ -247,12 +250,19 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scale", type=float, default=1.0, help="Multiply the time limits.")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument(
+        "--from-json", type=Path, help="Redraw the table and plots of an earlier results file."
+    )
     args = parser.parse_args()
-    rows = run_cases(cases_for(args.sizes, args.seeds, args.variants, args.workers, args.scale))
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.from_json:
+        rows = json.loads(args.from_json.read_text())["towns"]
+    else:
+        rows = run_cases(cases_for(args.sizes, args.seeds, args.variants, args.workers, args.scale))
+        stamp = time.strftime("%Y-%m-%d")
+        report = {"machine": describe_machine(), "towns": rows}
+        (args.out / f"{stamp}-towns.json").write_text(json.dumps(report, indent=1) + "\n")
     stamp = time.strftime("%Y-%m-%d")
-    report = {"machine": describe_machine(), "towns": rows}
-    (args.out / f"{stamp}-towns.json").write_text(json.dumps(report, indent=1) + "\n")
     (args.out / f"{stamp}-towns.md").write_text(markdown(rows))
     plot(rows, args.out)
     print(markdown(rows))
