@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from service.api.cli import serve_command, token_app
+from service.bench_cli import bench_app
 from service.checker import check_plan
 from service.generator import generate_town
 from service.loading import InvalidDocument, load_plan, load_scenario
@@ -235,6 +236,7 @@ def schema(
 
 app.command("serve", help="Run the HTTP service.")(serve_command)
 app.add_typer(token_app, name="token")
+app.add_typer(bench_app, name="bench")
 
 
 def json_schema(which: str) -> str:
