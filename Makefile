@@ -37,7 +37,8 @@ bench-towns: $(STAMP)
 	$(PY) -m benchmarks.towns --sizes 150 600 1500 3000 --seeds 1 2 3
 
 bench-gap: $(STAMP)
-	$(PY) -m service bench gap ../shared/benchmarks/gap/orlib/*.txt ../shared/benchmarks/gap/yagiura/* --json > benchmarks/results/gap.jsonl
+	$(PY) -m benchmarks.gap_benchmark --out benchmarks/results/gap-$$(date +%F).jsonl
+	$(PY) -m benchmarks.gap_summary benchmarks/results/gap-$$(date +%F).jsonl
 
 bench: bench-gap bench-towns
 	$(PY) -m benchmarks.greedy_vs_mulin --seeds 1 2 3 4 5 --time-limit 30
