@@ -305,12 +305,6 @@ def test_side_row_limits_pairs_together(hi: int, status: SolveStatus) -> None:
     assert solve_assignment(problem, PARAMS).status == status
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a mandatory item without candidate pairs gets no constraint "
-    "(assignment_solver._items_take_their_slots only visits items that occur in pair_item)",
-)
 def test_mandatory_item_without_pairs_is_infeasible() -> None:
     """A mandatory item nobody can take makes the problem infeasible, not silently unserved."""
     problem = AssignmentProblem(
@@ -396,3 +390,21 @@ def test_assignment_problem_rejects_mismatched_items(changes: dict[str, object])
     """Per-item arrays of different lengths fail in the constructor."""
     with pytest.raises(ValueError):
         AssignmentProblem(**arrays(**changes))  # type: ignore[arg-type]
+
+
+def test_optional_item_without_pairs_is_never_served() -> None:
+    """An optional item no agent can take counts as unserved in its tier, bound included."""
+    problem = AssignmentProblem(
+        pair_item=np.array([0]),
+        pair_agent=np.array([0]),
+        pair_cost=np.array([1]),
+        pair_use=np.array([[1]]),
+        agent_capacity=np.array([[5]]),
+        item_slots=np.array([1, 1]),
+        item_mandatory=np.array([False, False]),
+        item_priority=np.array([1, 1]),
+    )
+    result = solve_assignment(problem, PARAMS)
+    assert result.tier_served == {1: 1}
+    assert result.tier_bound == {1: 1}
+    assert result.item_served.tolist() == [True, False]

@@ -83,6 +83,15 @@ class _AssignmentModel:
         mandatory); for larger teams each pair also implies its item, which the LP needs.
         """
         p, x, y = self.problem, self.vars.pairs, self.vars.items
+        nobody = np.ones(p.n_items, dtype=bool)
+        nobody[p.pair_item] = False
+        for item in np.flatnonzero(nobody).tolist():
+            # No agent can take it: never assigned, so a mandatory one makes the model infeasible.
+            domain = self.proto.variables[int(y[item])].domain
+            domain.clear()
+            domain.extend((1, 1) if p.item_mandatory[item] else (0, 0))
+            if p.item_mandatory[item]:
+                self._linear(np.array([], dtype=np.int64), np.array([], dtype=np.int64), 1, 1)
         for item, members in _by_key(p.pair_item, p.n_items):
             slots = int(p.item_slots[item])
             if p.item_mandatory[item]:
