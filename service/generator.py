@@ -14,12 +14,13 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 import numpy as np
 from numpy.random import Generator
 
 from service.wire.common import (
+    DAYS,
     Day,
     Location,
     ResourceAmount,
@@ -69,25 +70,9 @@ _VISITS_PER_SOCIAL_WORKER = 25.0
 
 WEEKDAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri")
 WEEKEND: tuple[Day, ...] = ("sat", "sun")
-ALL_DAYS: tuple[Day, ...] = WEEKDAYS + WEEKEND
+ALL_DAYS: tuple[Day, ...] = DAYS
 
-CATEGORIES: tuple[Category, ...] = (
-    "policy_publicity",
-    "needs_assessment",
-    "resource_assessment",
-    "social_assistance",
-    "elderly_care",
-    "child_protection",
-    "disability_support",
-    "marriage_family",
-    "community_governance",
-    "community_charity",
-    "volunteer_service",
-    "social_org_cultivation",
-    "talent_cultivation",
-    "resource_linkage",
-    "other",
-)
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 FREE_SKILLS: tuple[str, ...] = (
     "psychological_support",
     "sign_language",
