@@ -17,7 +17,7 @@ from service.generator import generate_town
 from service.matching.candidates import find_candidates
 from service.matching.greedy import plan_greedy
 from service.matching.problem import PRIORITIES
-from service.matching.solution import from_schedule
+from service.matching.solution import from_schedule, travel_total, visits_by_priority
 from service.planning import PlanOptions, plan_week
 from service.to_solver import to_solver
 from service.wire.scenario import Scenario
@@ -27,11 +27,7 @@ def _greedy(scenario: Scenario) -> tuple[list[int], int]:
     """Visits per priority and travel minutes of the greedy plan."""
     problem = to_solver(scenario).problem
     solution = from_schedule(plan_greedy(problem, find_candidates(problem)), "greedy")
-    tiers = [0] * 5
-    for visit in solution.visits:
-        tiers[int(problem.need_priority[visit.need]) - 1] += 1
-    travel = sum(problem.route_travel(w, stops) for (w, _, _), stops in solution.routes.items())
-    return tiers, travel
+    return visits_by_priority(problem, solution.visits), travel_total(problem, solution)
 
 
 def main() -> int:

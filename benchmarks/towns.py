@@ -48,7 +48,7 @@ def _run(case: Case) -> dict[str, Any]:
     from service.matching.candidates import find_candidates
     from service.matching.greedy import plan_greedy
     from service.matching.problem import PRIORITIES
-    from service.matching.solution import from_schedule
+    from service.matching.solution import from_schedule, travel_total, visits_by_priority
     from service.planning import PlanOptions, plan_week
     from service.to_solver import to_solver
 
@@ -72,14 +72,9 @@ def _run(case: Case) -> dict[str, Any]:
         t = time.perf_counter()
         problem = to_solver(scenario).problem
         solution = from_schedule(plan_greedy(problem, find_candidates(problem)), "greedy")
-        planned = [0] * len(PRIORITIES)
-        for visit in solution.visits:
-            planned[int(problem.need_priority[visit.need]) - 1] += 1
         row |= {
-            "planned_by_priority": planned,
-            "travel_minutes": sum(
-                problem.route_travel(w, stops) for (w, _, _), stops in solution.routes.items()
-            ),
+            "planned_by_priority": visits_by_priority(problem, solution.visits),
+            "travel_minutes": travel_total(problem, solution),
             "seconds": load + time.perf_counter() - t,
             "phases": {"load": round(load, 3)},
         }

@@ -7,7 +7,7 @@ from collections import defaultdict
 from service.matching.diagnosis import Finding, Unserved
 from service.matching.problem import PRIORITIES, STAFF_ANY, Problem
 from service.matching.shortage import ShortageFinding
-from service.matching.solution import Solution
+from service.matching.solution import Solution, visits_by_priority
 from service.messages import Language, days_text, say
 from service.to_solver import Indexed
 from service.wire.common import DAYS, ResourceAmount, minutes_to_time
@@ -228,9 +228,7 @@ def to_plan(
         for entry in unserved
     ]
     requested = {p: int(problem.need_visits[problem.need_priority == p].sum()) for p in PRIORITIES}
-    planned = dict.fromkeys(PRIORITIES, 0)
-    for visit in solution.visits:
-        planned[int(problem.need_priority[visit.need])] += 1
+    planned = dict(zip(PRIORITIES, visits_by_priority(problem, solution.visits), strict=True))
     weights = lexicographic_weights(problem)
     objective = sum(weights[p] * planned[p] for p in PRIORITIES)
     bound = None

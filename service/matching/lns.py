@@ -21,9 +21,9 @@ import numpy as np
 from service.matching.assignment import SolveParams
 from service.matching.candidates import Candidates, team_possible
 from service.matching.cpsat.routing_solver import Routed, RouteItem, improve_day
-from service.matching.problem import N_DAYS, N_ROLES, PRIORITIES, STAFF_ANY, Problem
+from service.matching.problem import N_DAYS, N_ROLES, STAFF_ANY, Problem
 from service.matching.schedule import Schedule
-from service.matching.solution import from_schedule, quality_key
+from service.matching.solution import from_schedule, quality_key, visits_by_priority
 
 POOL_PER_ROLE = 3
 """Nearest workers kept per role, skill and language a need asks for."""
@@ -110,14 +110,6 @@ def _items(schedule: Schedule, hood: Neighbourhood, suggested: Suggested) -> lis
                 fresh.append(RouteItem(need, day, candidates_here))
     fresh.sort(key=lambda item: (problem.need_priority[item.need], item.need, item.day))
     return items + fresh[: MAX_NEW_ITEMS * len(hood.days)]
-
-
-def _counts(problem: Problem, routed: Routed) -> list[int]:
-    """Visits per priority inside the neighbourhood."""
-    counts = [0] * len(PRIORITIES)
-    for visit in routed.visits:
-        counts[int(problem.need_priority[visit.need]) - 1] += 1
-    return counts
 
 
 def _current(schedule: Schedule, hood: Neighbourhood) -> Routed:
@@ -247,7 +239,9 @@ def _step(
         for item in items
     }
     routed = improve_day(problem, candidates, items, current, week_left, visits_left, params)
-    if routed is None or _counts(problem, routed) < _counts(problem, current):
+    if routed is None or visits_by_priority(problem, routed.visits) < visits_by_priority(
+        problem, current.visits
+    ):
         return 0
     before = quality_key(problem, from_schedule(schedule, "lns"))
     anchored = {(i.need, i.day) for i in items if i.fixed_start is not None}

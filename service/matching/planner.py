@@ -24,7 +24,7 @@ from service.matching.greedy import plan_greedy, priority_order
 from service.matching.lns import improve
 from service.matching.problem import PRIORITIES, Problem
 from service.matching.schedule import Schedule
-from service.matching.solution import Solution, SolveStatus, from_schedule
+from service.matching.solution import Solution, SolveStatus, from_schedule, visits_by_priority
 
 Progress = Callable[[str, float], None]
 """Called with a phase name and the fraction of the time budget used so far."""
@@ -120,10 +120,10 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
 
     tier_bound = {p: bound.tier_bound.get(p, requested[p]) for p in PRIORITIES}
     solution = from_schedule(schedule, "cp-sat")
-    planned = {p: 0 for p in PRIORITIES}
-    for visit in solution.visits:
-        planned[int(problem.need_priority[visit.need])] += 1
-    tiers_proven = bound.status == SolveStatus.OPTIMAL and planned == tier_bound
+    planned = visits_by_priority(problem, solution.visits)
+    tiers_proven = bound.status == SolveStatus.OPTIMAL and planned == [
+        tier_bound[p] for p in PRIORITIES
+    ]
     return replace(solution, tiers_proven=tiers_proven, bound_by_priority=tier_bound, phases=phases)
 
 

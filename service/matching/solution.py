@@ -90,19 +90,31 @@ def from_schedule(schedule: Schedule, source: str) -> Solution:
     return Solution(visits, routes, given, source=source)
 
 
+def visits_by_priority(problem: Problem, visits: list[Visit]) -> list[int]:
+    """How many of ``visits`` have priority 1, 2, … 5 (index 0 is priority 1)."""
+    counts = [0] * len(PRIORITIES)
+    for visit in visits:
+        counts[int(problem.need_priority[visit.need]) - 1] += 1
+    return counts
+
+
+def travel_total(problem: Problem, solution: Solution) -> int:
+    """Travel minutes of all the solution's shift routes."""
+    return sum(problem.route_travel(w, stops) for (w, _, _), stops in solution.routes.items())
+
+
 def quality_key(problem: Problem, solution: Solution) -> tuple[int, ...]:
     """The spec's lexicographic objective as a tuple: larger is better.
 
     Visits per priority 1..5, resource units per priority 1..5, minus travel minutes,
     visits by a preferred worker, minus the largest worker load (service plus travel).
     """
-    per_priority = [0] * len(PRIORITIES)
-    preferred = 0
-    for visit in solution.visits:
-        per_priority[int(problem.need_priority[visit.need]) - 1] += 1
-        preferred += int(problem.need_preferred[visit.need, list(visit.team)].any())
+    per_priority = visits_by_priority(problem, solution.visits)
+    preferred = sum(
+        int(problem.need_preferred[visit.need, list(visit.team)].any()) for visit in solution.visits
+    )
     units = [int(solution.given[problem.need_priority == p].sum()) for p in PRIORITIES]
-    travel = sum(problem.route_travel(w, stops) for (w, _, _), stops in solution.routes.items())
+    travel = travel_total(problem, solution)
     load = np.zeros(problem.n_workers, dtype=np.int64)
     for (worker, _, _), stops in solution.routes.items():
         load[worker] += problem.route_travel(worker, stops)
