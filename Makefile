@@ -1,11 +1,11 @@
-# The two commands of the README: `make demo` (the main job) and `make test` (the tests).
+# The two commands of the README: `make demo` (the main job) and `make test` (the tests); `make run` starts the service.
 # Each sets up .venv from the pinned requirements on first use.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-postgres lint bench bench-smoke bench-towns bench-gap
+.PHONY: demo run test test-postgres lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,11 @@ $(STAMP): pyproject.toml requirements.lock
 
 demo: $(STAMP)
 	$(PY) -m service replay scenarios/town-25.json --time-limit 30 --out plan.json
+
+# The HTTP service on 127.0.0.1:8000 with the demo station loaded (once) and a coordinator token
+# printed with a ready curl line; database: MULIN_DATABASE_URL (default sqlite:///./mulin.db).
+run: $(STAMP)
+	$(PY) -m service serve --demo
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -35,6 +40,14 @@ bench-smoke: $(STAMP)
 
 bench-towns: $(STAMP)
 	$(PY) -m benchmarks.towns --sizes 150 600 1500 3000 --seeds 1 2 3
+
+# The service under concurrent clients (a real uvicorn process, a throw-away SQLite database).
+bench-load: $(STAMP)
+	$(PY) -m benchmarks.load
+
+# The same on the local PostgreSQL server, in a database made for the run and dropped after it.
+bench-load-postgres: $(STAMP)
+	./.ci/with-postgres sh -c '$(PY) -m benchmarks.load --database-url "$$MULIN_TEST_DATABASE_URL"'
 
 bench-gap: $(STAMP)
 	$(PY) -m benchmarks.gap_benchmark --out benchmarks/results/gap-$$(date +%F).jsonl

@@ -17,10 +17,12 @@ from rich.table import Table
 from service.api.cli import serve_command, token_app
 from service.bench_cli import bench_app
 from service.checker import check_plan
+from service.export_cli import export_command
 from service.generator import generate_town
-from service.loading import InvalidDocument, load_plan, load_scenario
+from service.loading import InvalidDocument, load_plan, load_replan_request, load_scenario
 from service.messages import LANGUAGES, Language, say
 from service.planning import PlanOptions, plan_week
+from service.replan import replan_week
 from service.wire.plan import Plan
 from service.wire.scenario import Scenario
 
@@ -177,6 +179,71 @@ def replay(
 
 
 @app.command()
+def replan(
+    scenario: Annotated[Path, typer.Argument(help="Scenario of the plan in force.")],
+    plan: Annotated[Path, typer.Argument(help="The plan in force (mulin.plan/1).")],
+    request: Annotated[
+        Path, typer.Argument(help="What changed: absent, done, locked, urgent_needs (JSON).")
+    ],
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write the new plan (mulin.plan/1) here.")
+    ] = None,
+    changes_path: Annotated[
+        Path | None, typer.Option("--changes", help="Write the list of changes (JSON) here.")
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="Solver seconds.", min=0.1)] = 30.0,
+    seed: Annotated[int, typer.Option(help="Random seed.", min=0)] = 0,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers.", min=1, max=64)] = 2,
+    from_scratch: Annotated[
+        bool, typer.Option(help="Ignore the plan in force beyond done and locked visits.")
+    ] = False,
+    lang: LangOption = None,  # type: ignore[assignment]
+) -> None:
+    """Re-plan the rest of a week: keep done and locked visits, change as few others as it can."""
+    language = _pick_language(lang)
+    loaded = _load_scenario(scenario, language)
+    try:
+        in_force = load_plan(plan)
+        asked = load_replan_request(request)
+        options = PlanOptions(time_limit=time_limit, seed=seed, workers=workers, language=language)
+        replanned = replan_week(loaded, in_force, asked, options, keep_plan=not from_scratch)
+    except InvalidDocument as error:
+        _fail_invalid(say(language, "invalid.replan"), error)
+        return
+    violations = check_plan(replanned.week, replanned.plan)
+    if out_path is not None:
+        out_path.write_text(
+            replanned.plan.model_dump_json(by_alias=True, exclude_none=True, indent=2),
+            encoding="utf-8",
+        )
+    if changes_path is not None:
+        changes_path.write_text(
+            replanned.changes.model_dump_json(by_alias=True, exclude_none=True, indent=2),
+            encoding="utf-8",
+        )
+    _summary(replanned.plan, language)
+    summary = replanned.changes
+    out.print(
+        say(
+            language,
+            "replan.summary",
+            kept=summary.kept,
+            changed=summary.changed,
+            moved=summary.moved,
+            dropped=summary.dropped,
+            added=summary.added,
+        )
+    )
+    for change in summary.changes[:20]:
+        out.print(f"  {change.kind} {change.need_id}: {change.message}", highlight=False)
+    if violations:
+        err.print(f"[bold red]{say(language, 'check.invalid', count=len(violations))}[/]")
+        for violation in violations[:20]:
+            err.print(f"  rule {violation.rule} {violation.code}: {violation.message}")
+        raise typer.Exit(EXIT_PLAN_INVALID)
+
+
+@app.command()
 def check(
     scenario: Annotated[Path, typer.Argument(help="Scenario file.")],
     plan: Annotated[Path, typer.Argument(help="Plan file to check against it.")],
@@ -235,6 +302,7 @@ def schema(
 
 
 app.command("serve", help="Run the HTTP service.")(serve_command)
+app.command("export", help="Export a plan as an Excel workbook and calendars.")(export_command)
 app.add_typer(token_app, name="token")
 app.add_typer(bench_app, name="bench")
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from service.wire.common import json_path
 from service.wire.plan import Plan
+from service.wire.replan import ReplanRequest
 from service.wire.scenario import Scenario
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -199,3 +200,24 @@ def load_scenario(path: Path) -> Scenario:
 def load_plan(path: Path) -> Plan:
     """Read and validate a plan file; see :func:`parse_plan`."""
     return parse_plan(_read(path))
+
+
+def load_replan_request(path: Path) -> ReplanRequest:
+    """Read and validate a re-plan request file (absences, done and locked visits, urgent needs).
+
+    Parameters
+    ----------
+    path
+        The JSON file.
+
+    Returns
+    -------
+    ReplanRequest
+        The request (its references are checked against the plan when re-planning).
+
+    Raises
+    ------
+    InvalidDocument
+        With every shape problem, each naming its JSON path.
+    """
+    return _parse(_read(path), ReplanRequest)

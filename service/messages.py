@@ -76,6 +76,34 @@ TEXT: dict[Language, dict[str, str]] = {
         "invalid.plan": "计划文件无效",
         "check.valid": "计划有效",
         "check.invalid": "计划违反规则 {count} 处",
+        "serve.database": "数据库：{url}",
+        "serve.demo.loaded": (
+            "已载入演示工作站 “{station}”：{villages} 个村社、{workers} 名工作人员、"
+            "{needs} 条需求（来自 {path}）。"
+        ),
+        "serve.demo.kept": "演示工作站 “{station}” 已存在，其数据保持不变。",
+        "serve.demo.token": "工作站 “{station}” 的协调员令牌 {token_id}（只显示这一次）：",
+        "serve.docs": "接口文档：{url}",
+        "serve.try": "试一试：",
+        "serve.port_in_use": "无法在 {address} 上启动服务：端口已被占用。",
+        "serve.bad_address": "无法在 {address} 上启动服务：{reason}",
+        "serve.bad_database": "数据库不可用（{url}）：{reason}",
+        "serve.bad_demo": "演示场景无效（{path}）：{reason}",
+        "serve.bad_settings": "MULIN_* 设置无效：{reason}",
+        "invalid.replan": "重排请求无效",
+        "replan.summary": (
+            "与原计划相比：{kept} 次不变，{changed} 次改时间或人员，{moved} 次改日期，"
+            "{dropped} 次取消，{added} 次新增"
+        ),
+        "replan.left_out": "从{day}起其时间窗内已无可安排的日子",
+        "replan.days_left": "从{day}起时间窗内只剩 {days} 天可安排",
+        "replan.stock": "所需物资已发完，或只能在首次走访时发放",
+        "change.worker_absent": "{workers} 当天缺勤",
+        "change.missed": "{day}的走访没有完成，重新安排",
+        "change.urgent_need": "新增的紧急需求",
+        "change.made_room": "时间让给了更紧急的走访",
+        "change.newly_served": "调整后腾出的时间用于原先没排上的走访",
+        "change.rearranged": "为配合以上调整而重新安排",
     },
     "en": {
         "day.0": "Mon",
@@ -147,6 +175,38 @@ TEXT: dict[Language, dict[str, str]] = {
         "invalid.plan": "Invalid plan",
         "check.valid": "The plan is valid",
         "check.invalid": "The plan breaks {count} rule(s)",
+        "serve.database": "Database: {url}",
+        "serve.demo.loaded": (
+            'Loaded the demo station "{station}": {villages} villages, {workers} workers, '
+            "{needs} needs (from {path})."
+        ),
+        "serve.demo.kept": (
+            'The demo station "{station}" exists already; its data is left as it is.'
+        ),
+        "serve.demo.token": (
+            'Coordinator token {token_id} of station "{station}" (shown only this once):'
+        ),
+        "serve.docs": "API docs: {url}",
+        "serve.try": "Try it:",
+        "serve.port_in_use": "Cannot serve on {address}: the port is in use.",
+        "serve.bad_address": "Cannot serve on {address}: {reason}",
+        "serve.bad_database": "The database is not usable ({url}): {reason}",
+        "serve.bad_demo": "Invalid demo scenario ({path}): {reason}",
+        "serve.bad_settings": "Invalid MULIN_* settings: {reason}",
+        "invalid.replan": "Invalid re-plan request",
+        "replan.summary": (
+            "Against the plan in force: {kept} kept, {changed} with a new time or team, "
+            "{moved} moved to another day, {dropped} dropped, {added} added"
+        ),
+        "replan.left_out": "no day of its window is left from {day} on",
+        "replan.days_left": "only {days} day(s) of its window are left from {day} on",
+        "replan.stock": "the goods ran out, or can only be handed over at the first visit",
+        "change.worker_absent": "{workers} absent that day",
+        "change.missed": "the visit on {day} was not done; planned again",
+        "change.urgent_need": "a new urgent need",
+        "change.made_room": "its time went to more urgent visits",
+        "change.newly_served": "time freed by the changes serves a visit left out before",
+        "change.rearranged": "rearranged to make the changes above fit",
     },
 }
 

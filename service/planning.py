@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib.metadata import version
 
@@ -11,9 +12,10 @@ from service.matching.candidates import find_candidates
 from service.matching.diagnosis import diagnose
 from service.matching.planner import Progress, solve
 from service.matching.shortage import shortages
+from service.matching.solution import Solution
 from service.messages import Language
 from service.to_plan import to_plan
-from service.to_solver import to_solver
+from service.to_solver import Indexed, to_solver
 from service.wire.plan import Plan, SolverInfo
 from service.wire.scenario import Scenario
 
@@ -25,7 +27,9 @@ class PlanOptions:
     Parameters
     ----------
     time_limit
-        Wall seconds for the whole plan: conversion, solving and explanations.
+        Seconds for the whole plan: conversion, solving and explanations. With one worker
+        they count CP-SAT's deterministic time, so that the run repeats exactly; the wall
+        time is then close to it on an idle machine and longer on a busy one.
     seed
         Random seed; with ``workers = 1`` the same scenario gives the same plan.
     workers
@@ -75,18 +79,53 @@ def plan_week(scenario: Scenario, options: PlanOptions, progress: Progress = _si
     Plan
         A ``mulin.plan/1`` plan, unmet needs explained.
     """
+
+    def solve_week(indexed: Indexed, params: SolveParams) -> Solution:
+        return solve(indexed.problem, params, progress=progress)
+
+    return plan_with(scenario, options, solve_week)
+
+
+def plan_with(
+    scenario: Scenario, options: PlanOptions, solve_week: Callable[[Indexed, SolveParams], Solution]
+) -> Plan:
+    """Plan a week with a given solving step; conversion and explanations as always.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    options
+        Time limit, seed, workers, language.
+    solve_week
+        ``(indexed scenario, parameters with the solving budget)`` → solution.
+
+    Returns
+    -------
+    Plan
+        A ``mulin.plan/1`` plan, unmet needs explained.
+    """
     params = options.params()
     started = time.perf_counter()
     deadline = started + options.time_limit
     indexed = to_solver(scenario)
     travel_seconds = time.perf_counter() - started
     reserve = EXPLAIN_SHARE * options.time_limit
-    budget = max(deadline - time.perf_counter() - reserve, MIN_SOLVE_SECONDS)
-    solution = solve(indexed.problem, replace(params, time_limit=budget), progress=progress)
+    if params.repeatable:
+        budget = max(options.time_limit - reserve, MIN_SOLVE_SECONDS)
+    else:
+        budget = max(deadline - time.perf_counter() - reserve, MIN_SOLVE_SECONDS)
+    solution = solve_week(indexed, replace(params, time_limit=budget))
     t = time.perf_counter()
     candidates = find_candidates(indexed.problem)
     unserved = diagnose(indexed.problem, candidates, solution)
-    short = shortages(indexed.problem, candidates, solution, unserved, deadline=deadline)
+    short = shortages(
+        indexed.problem,
+        candidates,
+        solution,
+        unserved,
+        deadline=None if params.repeatable else deadline,
+    )
     phases = {"travel": round(travel_seconds, 3), **solution.phases}
     phases["diagnose"] = round(time.perf_counter() - t, 3)
     info = SolverInfo(

@@ -73,6 +73,10 @@ MUTATIONS: dict[str, tuple[Callable[[Json], None], str]] = {
         "week_start: 2026-11-24 is not a Monday",
     ),
     "overlapping-shifts": (_overlapping_shifts, "workers[0].availability: mon shifts overlap"),
+    "crawling-speed": (
+        _set("travel", {"speed_kmh": {"walk": 1e-300}}),
+        "travel.speed_kmh.walk: Input should be greater than or equal to 1",
+    ),
 }
 
 RAW_FILES: dict[str, tuple[str, str]] = {

@@ -6,12 +6,24 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from pydantic import BaseModel
 
+from service.api import redaction
+from service.api.deps import storable_parameters
 from service.api.errors import BodySizeLimit, install_error_handlers
 from service.api.jobs import PlanRunner
-from service.api.routes import needs, plans, resources, scenario, stations, villages, workers
+from service.api.routes import (
+    exports,
+    imports,
+    needs,
+    plans,
+    resources,
+    scenario,
+    stations,
+    villages,
+    workers,
+)
 from service.api.settings import Settings
 from service.storage.db import make_engine, migrate
 
@@ -53,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
         The application, with every router under ``/api/v1``.
     """
     engine = make_engine(settings)
+    redaction.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -77,12 +90,16 @@ def create_app(settings: Settings) -> FastAPI:
             "needs a bearer token made with `mulin token create`."
         ),
         lifespan=lifespan,
+        dependencies=[Depends(storable_parameters)],
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.feed_secret = exports.feed_secret(settings)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (stations, scenario, villages, workers, resources, needs, plans):
+    # before needs and resources, whose /{id} routes would take …/needs/export.xlsx
+    app.include_router(imports.router, prefix=API_PREFIX)
+    for module in (stations, scenario, villages, workers, resources, needs, plans, exports):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(_health_router(), prefix=API_PREFIX)
     return app

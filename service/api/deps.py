@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Path, Query, Request
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.api.auth import Caller, authenticate
-from service.api.errors import InvalidInput
+from service.api.errors import InvalidInput, text_problem
 from service.api.jobs import PlanRunner
 from service.api.settings import Settings
 from service.storage import repository
@@ -21,6 +22,51 @@ MAX_OFFSET = 10**9
 MAX_PAGE = 200
 
 _bearer = HTTPBearer(auto_error=False, description="A token made by `mulin token create`.")
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    """The query parameters a route declares, its dependencies' included."""
+    names: set[str] = set()
+    dependants = [route.dependant]
+    while dependants:
+        dependant = dependants.pop()
+        names.update(field.alias for field in dependant.query_params)
+        dependants.extend(dependant.dependencies)
+    return frozenset(names)
+
+
+def storable_parameters(request: Request) -> None:
+    """422 for a path or query parameter no database can look up (NUL, unpaired surrogates).
+
+    PostgreSQL refuses such text in any statement: a lookup by a station id holding NUL failed
+    there (and answered 404 on SQLite). Used by every route of the app; query parameters the
+    route does not declare are ignored, as FastAPI ignores them.
+
+    Parameters
+    ----------
+    request
+        The request, with its route and path parameters already matched.
+
+    Raises
+    ------
+    InvalidInput
+        Naming each bad parameter, e.g. ``("path", "station_id")``.
+    """
+    route = request.scope.get("route")
+    declared = _query_names(route) if isinstance(route, APIRoute) else frozenset()
+    parameters = [("path", name, value) for name, value in request.path_params.items()]
+    parameters += [
+        ("query", name, value)
+        for name, value in request.query_params.multi_items()
+        if name in declared
+    ]
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for where, name, value in parameters:
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem:
+            problems.append(((where, name), f"text {problem}"))
+    if problems:
+        raise InvalidInput(problems)
 
 
 def get_engine(request: Request) -> Engine:
@@ -145,7 +191,7 @@ def if_match(
     if header is None or header.strip() == "*":
         return None
     text = header.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or len(text) > 9:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise InvalidInput([(("header", "If-Match"), f"{header!r} names no version")])
     return int(text)
 

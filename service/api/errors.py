@@ -14,11 +14,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.loading import describe_error
@@ -29,6 +32,8 @@ log = logging.getLogger("mulin.api")
 MAX_STORED_INT = 2**63 - 1
 MAX_DEPTH = 64
 """Deepest nesting of a stored value (``extra`` is free JSON): deeper ones cannot be answered."""
+UNPARSABLE_BODY = "There was an error parsing the body"
+"""FastAPI's 400 detail for a body it cannot decode (e.g. invalid UTF-8): answered with 422."""
 _PATH_PART = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -44,11 +49,32 @@ class Problem(BaseModel):
 class Problems(BaseModel):
     """The body of a 422 answer."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": [
+                        {
+                            "loc": ["body", "needs", 3, "village"],
+                            "msg": "unknown village 'v99'",
+                            "type": "value_error",
+                            "path": "needs[3].village",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     detail: list[Problem]
 
 
 class ErrorDetail(BaseModel):
     """The body of any other error answer."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"detail": "version 2 is stale: the stored version is 3"}]}
+    )
 
     detail: str
 
@@ -132,8 +158,10 @@ def invalid_from_validation(
 
 
 def _problem(loc: Sequence[str | int], message: str, kind: str) -> dict[str, Any]:
-    body = list(loc[1:]) if loc and loc[0] == "body" else list(loc)
-    return {"loc": list(loc), "msg": message, "type": kind, "path": json_path(tuple(body))}
+    # Keys and messages may quote the request's own text, which may not encode as UTF-8.
+    loc = [safe_text(part) if isinstance(part, str) else part for part in loc]
+    body = loc[1:] if loc and loc[0] == "body" else loc
+    return {"loc": loc, "msg": safe_text(message), "type": kind, "path": json_path(tuple(body))}
 
 
 def problems_response(problems: list[dict[str, Any]]) -> JSONResponse:
@@ -141,10 +169,49 @@ def problems_response(problems: list[dict[str, Any]]) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": problems})
 
 
+def safe_text(text: str) -> str:
+    r"""The text with unpaired surrogates written as ``\udXXX`` escapes, so it can be answered.
+
+    Parameters
+    ----------
+    text
+        Any Python string (JSON's ``\ud800`` escapes decode to lone surrogates).
+
+    Returns
+    -------
+    str
+        Text that encodes as UTF-8; the same text when it already does.
+    """
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def text_problem(text: str) -> str | None:
+    """Why no column (PostgreSQL's above all) or UTF-8 answer can hold this text, if so.
+
+    Parameters
+    ----------
+    text
+        A string of the request.
+
+    Returns
+    -------
+    str or None
+        The end of a sentence (``"may not contain the NUL character"``); None when it is fine.
+    """
+    if "\x00" in text:
+        return "may not contain the NUL character"
+    if safe_text(text) != text:
+        return "is not valid Unicode: it has an unpaired surrogate (e.g. \\ud800)"
+    return None
+
+
 def unstorable_values(
     value: Any, loc: tuple[str | int, ...] = ()
 ) -> list[tuple[tuple[str | int, ...], str]]:
-    """Values no column or JSON answer can hold: huge integers, NaN, infinities, NUL, deep nesting.
+    r"""Values no column or JSON answer can hold: huge integers, NaN, infinities, NUL, deep nesting.
+
+    Text with an unpaired surrogate (JSON allows ``"\ud800"``) cannot be encoded as UTF-8, so
+    it can be neither stored nor answered: it is refused like NUL.
 
     Parameters
     ----------
@@ -170,13 +237,15 @@ def unstorable_values(
         if not math.isfinite(value):
             found.append((loc, f"{value} is not a finite number"))
     elif isinstance(value, str):
-        if "\x00" in value:
-            found.append((loc, "text may not contain the NUL character"))
+        problem = text_problem(value)
+        if problem:
+            found.append((loc, f"text {problem}"))
     elif isinstance(value, dict):
         for key, item in value.items():
-            if "\x00" in str(key):
-                found.append((loc, "a key may not contain the NUL character"))
-            found += unstorable_values(item, (*loc, str(key)))
+            problem = text_problem(str(key))
+            if problem:
+                found.append((loc, f"a key {problem}"))
+            found += unstorable_values(item, (*loc, safe_text(str(key))))
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             found += unstorable_values(item, (*loc, index))
@@ -202,6 +271,27 @@ async def _on_request_invalid(request: Request, error: Exception) -> JSONRespons
             loc = ("body",)
         problems.append(_problem(loc, describe_error(dict(e)), str(e.get("type", "value_error"))))
     return problems_response(problems)
+
+
+async def _on_http_error(request: Request, error: Exception) -> Response:
+    """FastAPI's own answer, except that a body it cannot read gets a 422 like broken JSON.
+
+    FastAPI answers 400 to a body that is not UTF-8 (or holds a number too long to read), and
+    Starlette to broken multipart data; neither is documented, and both are bad input.
+    """
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 400:
+        reason = error.__cause__ or error.__context__
+        found: tuple[str, str] | None = None
+        if isinstance(reason, MultiPartException):
+            found = (f"the body is not valid multipart/form-data: {reason.message}", "multipart")
+        elif error.detail == UNPARSABLE_BODY and isinstance(reason, UnicodeDecodeError):
+            found = ("the body is not valid UTF-8", "json_invalid")
+        elif error.detail == UNPARSABLE_BODY:
+            found = ("the body cannot be read as JSON", "json_invalid")
+        if found is not None:
+            return problems_response([_problem(("body",), found[0], found[1])])
+    return await http_exception_handler(request, error)
 
 
 async def _on_invalid_input(request: Request, error: Exception) -> JSONResponse:
@@ -259,6 +349,7 @@ def install_error_handlers(app: FastAPI) -> None:
         The application.
     """
     app.add_exception_handler(RequestValidationError, _on_request_invalid)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(InvalidInput, _on_invalid_input)
     app.add_exception_handler(StaleDataError, _on_stale)
     app.add_exception_handler(IntegrityError, _on_integrity)

@@ -15,9 +15,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.api import examples as ex
 from service.wire import scenario as wire
 from service.wire.common import Count, Day, Identifier, Location, ResourceAmount, Role, StaffKey
 from service.wire.plan import Plan
+from service.wire.replan import ChangeSummary, ReplanRequest
 
 MAX_SEED = 2**31 - 1
 
@@ -42,6 +44,8 @@ class Patch(BaseModel):
 class StationCreate(wire.Station):
     """A new station; ``scenario_name`` and ``travel`` are what its scenario export carries."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.STATION_CREATE))
+
     scenario_name: str | None = Field(
         default=None, description="Name of the exported scenario; default: the station's name."
     )
@@ -50,6 +54,8 @@ class StationCreate(wire.Station):
 
 class StationUpdate(Patch):
     """Changes to a station."""
+
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.STATION_UPDATE))
 
     name: str | None = None
     location: Location | None = None
@@ -60,6 +66,8 @@ class StationUpdate(Patch):
 class StationPublic(wire.Station):
     """A station as answered."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.STATION_PUBLIC))
+
     scenario_name: str
     travel: wire.Travel
     version: int
@@ -67,6 +75,8 @@ class StationPublic(wire.Station):
 
 class StationsPublic(BaseModel):
     """A page of stations."""
+
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.page(ex.STATION_PUBLIC, 1)))
 
     data: list[StationPublic]
     count: int
@@ -78,9 +88,13 @@ class StationsPublic(BaseModel):
 class VillageCreate(wire.Village):
     """A new village or community of the station."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.VILLAGE, ex.COMMUNITY))
+
 
 class VillageUpdate(Patch):
     """Changes to a village."""
+
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.VILLAGE_UPDATE))
 
     name: str | None = None
     kind: Literal["village", "community"] | None = None
@@ -90,11 +104,17 @@ class VillageUpdate(Patch):
 class VillagePublic(wire.Village):
     """A village as answered."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples({**ex.VILLAGE, "version": 1}))
+
     version: int
 
 
 class VillagesPublic(BaseModel):
     """A page of villages."""
+
+    model_config = ConfigDict(
+        json_schema_extra=ex.schema_examples(ex.page({**ex.VILLAGE, "version": 1}, 2))
+    )
 
     data: list[VillagePublic]
     count: int
@@ -106,9 +126,13 @@ class VillagesPublic(BaseModel):
 class WorkerCreate(wire.Worker):
     """A new worker of the station's resource library."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.WORKER, ex.VOLUNTEER))
+
 
 class WorkerUpdate(Patch):
     """Changes to a worker."""
+
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.WORKER_UPDATE))
 
     name: str | None = None
     role: Role | None = None
@@ -125,11 +149,17 @@ class WorkerUpdate(Patch):
 class WorkerPublic(wire.Worker):
     """A worker as answered."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples({**ex.WORKER, "version": 1}))
+
     version: int
 
 
 class WorkersPublic(BaseModel):
     """A page of workers."""
+
+    model_config = ConfigDict(
+        json_schema_extra=ex.schema_examples(ex.page({**ex.WORKER, "version": 1}, 3))
+    )
 
     data: list[WorkerPublic]
     count: int
@@ -141,9 +171,13 @@ class WorkersPublic(BaseModel):
 class ResourceCreate(wire.Resource):
     """New goods or funds in the station's resource library."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.RESOURCE))
+
 
 class ResourceUpdate(Patch):
     """Changes to a resource."""
+
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.RESOURCE_UPDATE))
 
     name: str | None = None
     kind: Literal["goods", "funds"] | None = None
@@ -155,11 +189,17 @@ class ResourceUpdate(Patch):
 class ResourcePublic(wire.Resource):
     """A resource as answered."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples({**ex.RESOURCE, "version": 1}))
+
     version: int
 
 
 class ResourcesPublic(BaseModel):
     """A page of resources."""
+
+    model_config = ConfigDict(
+        json_schema_extra=ex.schema_examples(ex.page({**ex.RESOURCE, "version": 1}, 1))
+    )
 
     data: list[ResourcePublic]
     count: int
@@ -171,9 +211,13 @@ class ResourcesPublic(BaseModel):
 class NeedCreate(wire.Need):
     """A new need of a household in the station's needs archive."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.NEED, ex.CHILD_NEED))
+
 
 class NeedUpdate(Patch):
     """Changes to a need."""
+
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.NEED_UPDATE))
 
     household: Identifier | None = None
     village: Identifier | None = None
@@ -196,11 +240,17 @@ class NeedUpdate(Patch):
 class NeedPublic(wire.Need):
     """A need as answered."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples({**ex.NEED, "version": 1}))
+
     version: int
 
 
 class NeedsPublic(BaseModel):
     """A page of needs."""
+
+    model_config = ConfigDict(
+        json_schema_extra=ex.schema_examples(ex.page({**ex.NEED, "version": 1}, 5))
+    )
 
     data: list[NeedPublic]
     count: int
@@ -235,6 +285,8 @@ class _PlanRequest(BaseModel):
 class StationPlanRequest(_PlanRequest):
     """A plan of a station's week from its stored archive."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.STATION_PLAN_REQUEST))
+
     week_start: dt.date
 
     @field_validator("week_start")
@@ -248,11 +300,15 @@ class StationPlanRequest(_PlanRequest):
 class ScenarioPlanRequest(_PlanRequest):
     """A one-shot plan of a whole scenario sent along (nothing of it is stored in the archive)."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.SCENARIO_PLAN_REQUEST))
+
     scenario: wire.Scenario
 
 
 class PlanAccepted(BaseModel):
     """The answer to a plan request: its id, to poll."""
+
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.PLAN_ACCEPTED))
 
     id: uuid.UUID
     status: str
@@ -260,6 +316,8 @@ class PlanAccepted(BaseModel):
 
 class PlanJobPublic(BaseModel):
     """A plan job: its status and progress, how it was asked for and, when done, the plan."""
+
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.PLAN_JOB))
 
     id: uuid.UUID
     station_id: str | None
@@ -277,10 +335,37 @@ class PlanJobPublic(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     plan: Plan | None = Field(default=None, description="The mulin.plan/1 plan when done.")
+    base_plan_id: uuid.UUID | None = Field(
+        default=None, description="For a re-plan: the plan in force it started from."
+    )
+    changes: ChangeSummary | None = Field(
+        default=None, description="For a done re-plan: what changed against the plan in force."
+    )
 
 
 class PlanJobsPublic(BaseModel):
     """A page of plan jobs (without their plans)."""
 
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.page(ex.PLAN_JOB, 1)))
+
     data: list[PlanJobPublic]
     count: int
+
+
+class ReplanBody(ReplanRequest):
+    """A re-plan of a done plan: what changed in the week, and how long to plan."""
+
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.REPLAN_REQUEST))
+
+    time_limit: float | None = Field(
+        default=None,
+        ge=0.1,
+        description="Solver seconds, at least 0.1; default: the service's default.",
+    )
+    options: PlanRequestOptions = Field(default_factory=PlanRequestOptions)
+
+    def request(self) -> ReplanRequest:
+        """The re-plan request without the planning options."""
+        return ReplanRequest.model_validate(
+            self.model_dump(exclude={"time_limit", "options"}, by_alias=True)
+        )

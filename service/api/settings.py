@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -38,4 +38,8 @@ class Settings(BaseSettings):
     )
     migrations_dir: Path | None = Field(
         default=None, description="Alembic scripts; default: migrations/ beside the package."
+    )
+    feed_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs calendar feed links; unset: a random key, links change on restart.",
     )

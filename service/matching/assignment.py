@@ -170,7 +170,8 @@ class SolveParams:
     Parameters
     ----------
     time_limit
-        Wall seconds for the whole solve, every phase included.
+        Seconds for the whole solve, every phase included: wall seconds, or with one worker
+        CP-SAT's deterministic seconds (see :mod:`service.matching.budget`).
     seed
         Random seed of the search.
     workers
@@ -184,6 +185,11 @@ class SolveParams:
     seed: int = 0
     workers: int = 2
     hints: bool = True
+
+    @property
+    def repeatable(self) -> bool:
+        """Whether runs must repeat exactly (one worker): budgets count CP-SAT work, not wall."""
+        return self.workers == 1
 
     def __post_init__(self) -> None:
         if not self.time_limit > 0:

@@ -12,18 +12,18 @@ schedule stays valid at every step, so the search can stop whenever time runs ou
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from service.matching.assignment import SolveParams
+from service.matching.budget import Budget
 from service.matching.candidates import Candidates, team_possible
 from service.matching.cpsat.routing_solver import Routed, RouteItem, improve_day
 from service.matching.problem import N_DAYS, N_ROLES, STAFF_ANY, Problem
 from service.matching.schedule import Schedule
-from service.matching.solution import from_schedule, quality_key, visits_by_priority
+from service.matching.solution import Solution, from_schedule, quality_key, visits_by_priority
 
 POOL_PER_ROLE = 3
 """Nearest workers kept per role, skill and language a need asks for."""
@@ -36,6 +36,8 @@ MAX_STEP_SECONDS = 6.0
 GROUP_STEP_SECONDS = 1.5
 
 Suggested = dict[tuple[int, int], tuple[int, ...]]
+QualityKey = Callable[[Problem, Solution], tuple[int, ...]]
+"""Orders whole-week plans: a larger key is a better plan."""
 
 
 @dataclass(frozen=True)
@@ -159,24 +161,28 @@ def _neighbourhoods(
 def improve(
     schedule: Schedule,
     params: SolveParams,
-    deadline: float,
+    budget: Budget,
     on_step: Callable[[int], None] | None = None,
     suggested: Suggested | None = None,
+    key: QualityKey = quality_key,
 ) -> int:
-    """Re-plan neighbourhood after neighbourhood until the deadline or until nothing improves.
+    """Re-plan neighbourhood after neighbourhood until the budget is spent or nothing improves.
 
     Parameters
     ----------
     schedule
         A valid schedule, improved in place.
     params
-        Seed and workers (the time limit is ``deadline``).
-    deadline
-        ``time.perf_counter()`` value to stop at.
+        Seed and workers (the time limit is ``budget``).
+    budget
+        Seconds to spend (each step's CP-SAT share is charged to it).
     on_step
         Called with the number of steps done after each step.
     suggested
         ``(need, day)`` → workers worth offering for that visit (e.g. a relaxation's team).
+    key
+        Decides whether a re-planned neighbourhood is kept: only when the week's key grows
+        (default: the spec's objective).
 
     Returns
     -------
@@ -195,13 +201,14 @@ def improve(
         improved = 0
         hoods = _neighbourhoods(problem, days, sweep, rng)
         for position, hood in enumerate(hoods):
-            left = deadline - time.perf_counter()
+            left = budget.left()
             if left < MIN_STEP_SECONDS:
                 return improved_total
             cap = GROUP_STEP_SECONDS if hood.workers is not None else MAX_STEP_SECONDS
             share = min(max(left / (len(hoods) - position), MIN_STEP_SECONDS), cap * len(hood.days))
             step = replace(params, time_limit=share, seed=params.seed + sweep)
-            improved += _step(schedule, hood, step, suggested or {})
+            budget.charge(share)
+            improved += _step(schedule, hood, step, suggested or {}, key)
             steps += 1
             if on_step is not None:
                 on_step(steps)
@@ -213,7 +220,11 @@ def improve(
 
 
 def _step(
-    schedule: Schedule, hood: Neighbourhood, params: SolveParams, suggested: Suggested
+    schedule: Schedule,
+    hood: Neighbourhood,
+    params: SolveParams,
+    suggested: Suggested,
+    key: QualityKey,
 ) -> int:
     """Re-plan one neighbourhood; keep the result when the week is better. Returns 1 if kept.
 
@@ -243,10 +254,10 @@ def _step(
         problem, current.visits
     ):
         return 0
-    before = quality_key(problem, from_schedule(schedule, "lns"))
+    before = key(problem, from_schedule(schedule, "lns"))
     anchored = {(i.need, i.day) for i in items if i.fixed_start is not None}
     _replace(schedule, hood, anchored, routed)
-    if quality_key(problem, from_schedule(schedule, "lns")) > before:
+    if key(problem, from_schedule(schedule, "lns")) > before:
         return 1
     _replace(schedule, hood, anchored, current)
     return 0

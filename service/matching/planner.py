@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from service.matching.assignment import SolveParams
+from service.matching.budget import Budget
 from service.matching.candidates import find_candidates
 from service.matching.cpsat.assignment_solver import solve_assignment
 from service.matching.cpsat.routing_solver import exact_items, solve_exact
@@ -59,14 +60,13 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
         A valid plan, never worse than the greedy plan under the spec's objective, with upper
         bounds per priority and the seconds spent in each phase.
     """
-    started = time.perf_counter()
-    deadline = started + params.time_limit
+    budget = Budget(params.time_limit, params.repeatable)
     phases: dict[str, float] = {}
 
     def lap(name: str, since: float) -> float:
         now = time.perf_counter()
         phases[name] = round(now - since, 3)
-        progress(name, min((now - started) / params.time_limit, 1.0))
+        progress(name, budget.used())
         return now
 
     t = time.perf_counter()
@@ -77,9 +77,9 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
 
     items = exact_items(problem, candidates)
     if len(items) <= EXACT_MAX_ITEMS and sum(len(i.workers) for i in items) <= EXACT_MAX_PAIRS:
-        exact = solve_exact(
-            problem, candidates, items, replace(params, time_limit=params.time_limit * EXACT_SHARE)
-        )
+        share = params.time_limit * EXACT_SHARE
+        exact = solve_exact(problem, candidates, items, replace(params, time_limit=share))
+        budget.charge(share)
         t = lap("exact", t)
         if exact.routed is not None and exact.tiers_proven:
             found = Schedule(problem, candidates)
@@ -97,9 +97,11 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
 
     requested = {p: int(problem.need_visits[problem.need_priority == p].sum()) for p in PRIORITIES}
     relaxation = build_day_model(problem, candidates)
+    share = max(params.time_limit * BOUND_SHARE, 0.1)
+    budget.charge(share)
     bound = solve_assignment(
         relaxation.assignment,
-        replace(params, time_limit=max(params.time_limit * BOUND_SHARE, 0.1)),
+        replace(params, time_limit=share),
         hint=hint_from_schedule(relaxation, schedule) if params.hints else None,
         with_cost=False,
         strategy="weighted",
@@ -110,8 +112,8 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     improve(
         schedule,
         params,
-        deadline,
-        on_step=lambda _: progress("improve", _used(started, params)),
+        budget,
+        on_step=lambda _: progress("improve", budget.used()),
         suggested=suggested_teams(relaxation, bound.assigned),
     )
     t = lap("improve", t)
@@ -125,7 +127,3 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
         tier_bound[p] for p in PRIORITIES
     ]
     return replace(solution, tiers_proven=tiers_proven, bound_by_priority=tier_bound, phases=phases)
-
-
-def _used(started: float, params: SolveParams) -> float:
-    return min((time.perf_counter() - started) / params.time_limit, 1.0)

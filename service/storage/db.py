@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlmodel import create_engine
 
@@ -139,3 +139,15 @@ def migrate(engine: Engine, settings: DatabaseSettings) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def ping(engine: Engine) -> None:
+    """Open a connection and run ``SELECT 1``: raises the driver's error when unusable.
+
+    Parameters
+    ----------
+    engine
+        The database to try.
+    """
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))

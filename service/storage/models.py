@@ -189,6 +189,11 @@ class PlanJob(SQLModel, table=True):
     scenario_sha256: str = Field(max_length=64)
     plan_json: str | None = Field(default=None, sa_type=Text)
     error: str | None = Field(default=None, sa_type=Text)
+    base_plan_id: uuid.UUID | None = Field(
+        default=None, description="The plan in force that a re-plan started from."
+    )
+    replan_json: str | None = Field(default=None, sa_type=Text)
+    changes_json: str | None = Field(default=None, sa_type=Text)
     created_at: dt.datetime = _timestamp()
     updated_at: dt.datetime = _timestamp()
 

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from service.storage.models import (
@@ -238,17 +238,19 @@ def record_access(
         Whose.
     """
     at = utcnow()
-    session.add_all(
-        AuditEntry(
-            token_id=token_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            station_id=station_id,
-            at=at,
-        )
+    rows = [
+        {
+            "token_id": token_id,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "station_id": station_id,
+            "at": at,
+        }
         for entity_id in entity_ids
-    )
+    ]
+    if rows:
+        session.execute(insert(AuditEntry), rows)
 
 
 def audit_entries(session: Session, *, station_id: str | None = None) -> Sequence[AuditEntry]:

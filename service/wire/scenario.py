@@ -79,9 +79,9 @@ class Village(WireModel):
 class Speeds(WireModel):
     """Travel speed per transport mode, km/h."""
 
-    walk: float = Field(default=4.5, gt=0, le=200, strict=True)
-    ebike: float = Field(default=15.0, gt=0, le=200, strict=True)
-    car: float = Field(default=30.0, gt=0, le=200, strict=True)
+    walk: float = Field(default=4.5, ge=1, le=200, strict=True)
+    ebike: float = Field(default=15.0, ge=1, le=200, strict=True)
+    car: float = Field(default=30.0, ge=1, le=200, strict=True)
 
 
 class Travel(WireModel):

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.api_kit import STATION_A, STATION_B, WEEK, Tokens, scenario_for, tiny
+from api.api_kit import ROOT, STATION_A, STATION_B, WEEK, Tokens, scenario_for, tiny
 from service.storage import repository
 
 
@@ -28,6 +28,7 @@ class Call:
     route: str
     body: dict[str, Any] | None = None
     query: dict[str, str] | None = None
+    upload: str | None = None
 
     @property
     def writes(self) -> bool:
@@ -49,6 +50,7 @@ NEW_NEED = {
     "window": {"days": ["mon"], "from": "09:00", "to": "10:00"},
 }
 S = "/api/v1/stations/{station_id}"
+SCENARIOS = ROOT / "scenarios"
 
 
 def station_calls(station: str) -> list[Call]:
@@ -87,6 +89,10 @@ def station_calls(station: str) -> list[Call]:
         Call("GET", S + "/needs/n001"),
         Call("PATCH", S + "/needs/n001", {"priority": 2}),
         Call("DELETE", S + "/needs/n004"),
+        Call("POST", S + "/needs/import", upload="demo-needs.csv"),
+        Call("POST", S + "/resources/import", upload="demo-resources.xlsx"),
+        Call("GET", S + "/needs/export.xlsx"),
+        Call("GET", S + "/resources/export.xlsx"),
         Call("GET", S + "/plans"),
         Call("POST", S + "/plans", {"week_start": WEEK, "time_limit": 0.5}),
         Call("GET", "/api/v1/plans/{plan_id}"),
@@ -100,6 +106,15 @@ NOT_STATION_SCOPED = {
     ("POST", "/api/v1/plans"),
     ("GET", "/api/v1/health"),
 }
+EXPORTS = {
+    ("POST", "/api/v1/plans/{plan_id}/replan"),
+    ("GET", "/api/v1/plans/{plan_id}/export.xlsx"),
+    ("GET", "/api/v1/plans/{plan_id}/workers/{worker_id}/calendar.ics"),
+    ("GET", "/api/v1/plans/{plan_id}/calendars"),
+    ("GET", "/api/v1/feeds/{plan_id}/{worker_id}.ics"),
+}
+"""Exports and re-plans answer 409 until the plan is done: test_api_exports.py and
+test_api_replan.py test who may use them."""
 
 
 def template(call: Call) -> tuple[str, str]:
@@ -141,8 +156,16 @@ def snapshot(client: TestClient, tokens: Tokens, station: str, plan_id: str) -> 
 
 def send(client: TestClient, call: Call, station: str, plan_id: str, header: dict[str, str]) -> int:
     """Send a call; its status code."""
+    files = None
+    if call.upload is not None:
+        files = {"file": (call.upload, (SCENARIOS / call.upload).read_bytes())}
     answer = client.request(
-        call.method, call.url(station, plan_id), json=call.body, params=call.query, headers=header
+        call.method,
+        call.url(station, plan_id),
+        json=call.body,
+        params=call.query,
+        headers=header,
+        files=files,
     )
     return answer.status_code
 
@@ -153,7 +176,7 @@ def test_the_table_covers_every_endpoint(app: FastAPI) -> None:
         (method.upper(), path) for path, item in app.openapi()["paths"].items() for method in item
     }
     tabled = {template(call) for call in station_calls(STATION_B)}
-    assert routes == tabled | NOT_STATION_SCOPED
+    assert routes == tabled | NOT_STATION_SCOPED | EXPORTS
 
 
 def test_coordinator_of_a_gets_404_for_everything_of_b(

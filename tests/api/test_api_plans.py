@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import json
+import os
 import time
 import uuid
 from importlib.metadata import version
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.api_kit import ROOT, STATION_A, WEEK, Tokens, make_settings, tiny, wait_for_plan
-from service.api import create_app
+from service.api import create_app, jobs, solving
 from service.api.auth import create_token
 from service.api.jobs import INTERRUPTED, new_job
 from service.checker import check_plan
@@ -230,3 +233,34 @@ def test_shutdown_puts_a_running_plan_back_in_the_queue(database_url: str) -> No
         job = repository.get_job(session, uuid.UUID(job_id))
     assert job is not None
     assert (job.status, job.plan_json) == ("queued", None)
+
+
+def _abort(*_: object) -> None:
+    """Stand-in for the planner that dies the way a native solver failure does."""
+    faulthandler.disable()
+    os.abort()
+
+
+def admin_header(client: TestClient) -> dict[str, str]:
+    """A fresh city_admin token of a started app, as a header."""
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        _, secret = create_token(session, "city_admin", None)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_a_crashing_solver_fails_its_job_and_the_service_stays_up(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A solver process killed by SIGABRT fails its job with a message; the service answers."""
+    monkeypatch.setattr(jobs, "START_METHOD", "fork")
+    monkeypatch.setattr(solving, "plan_week", _abort)
+    with TestClient(create_app(make_settings(database_url))) as client:
+        header = admin_header(client)
+        asked = client.post(
+            "/api/v1/plans", json={"scenario": tiny(), "time_limit": 1.0}, headers=header
+        )
+        assert asked.status_code == 202, asked.text
+        job = wait_for_plan(client, asked.json()["id"], header)
+        assert job["status"] == "failed"
+        assert "stopped unexpectedly" in job["error"]
+        assert client.get("/api/v1/health").json() == {"status": "ok"}

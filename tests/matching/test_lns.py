@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from functools import cache
 
 import numpy as np
@@ -20,6 +19,7 @@ from matching_kit import (
 
 from service.generator import generate_town
 from service.matching.assignment import SolveParams
+from service.matching.budget import Budget
 from service.matching.candidates import find_candidates
 from service.matching.greedy import plan_greedy
 from service.matching.lns import POOL_PER_ROLE, improve, worker_pool
@@ -51,7 +51,7 @@ def improved(seed: int) -> tuple[tuple[int, ...], Indexed, Schedule, int]:
     """The greedy quality key, and the schedule after a short improve run with its count."""
     indexed, schedule = greedy(seed)
     before = quality_key(indexed.problem, from_schedule(schedule, "greedy"))
-    replaced = improve(schedule, PARAMS, time.perf_counter() + DEADLINE_SECONDS)
+    replaced = improve(schedule, PARAMS, Budget(DEADLINE_SECONDS, PARAMS.repeatable))
     return before, indexed, schedule, replaced
 
 
@@ -76,7 +76,7 @@ def test_improve_does_nothing_after_the_deadline() -> None:
     """With no time left, improve() changes nothing and reports no replaced neighbourhood."""
     indexed, schedule = greedy(0)
     before = from_schedule(schedule, "greedy")
-    assert improve(schedule, PARAMS, time.perf_counter()) == 0
+    assert improve(schedule, PARAMS, Budget(0.0, PARAMS.repeatable)) == 0
     after = from_schedule(schedule, "greedy")
     assert after.visits == before.visits
     assert after.routes == before.routes
@@ -145,5 +145,5 @@ def test_improve_keeps_resource_units_before_travel() -> None:
     schedule = plan_greedy(problem, find_candidates(problem))
     before = quality_key(problem, from_schedule(schedule, "greedy"))
     assert before[5] == 1, "greedy hands the rice to n1"
-    improve(schedule, PARAMS, time.perf_counter() + DEADLINE_SECONDS)
+    improve(schedule, PARAMS, Budget(DEADLINE_SECONDS, PARAMS.repeatable))
     assert quality_key(problem, from_schedule(schedule, "lns")) >= before

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Body, HTTPException, Query
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
+from service.api import examples as ex
 from service.api.auth import Caller
 from service.api.deps import (
     CallerDep,
@@ -37,10 +38,24 @@ from service.storage.models import Station
 from service.wire.scenario import Scenario
 
 router = APIRouter(prefix="/stations/{station_id}/scenario", tags=["scenario"])
+ScenarioBody = Annotated[
+    Scenario,
+    Body(
+        openapi_examples={
+            "meili": {
+                "summary": "梅李镇社会工作站: two villages, two workers, two needs",
+                "description": "PUT it to /api/v1/stations/meili/scenario (the path's station).",
+                "value": ex.SCENARIO,
+            }
+        }
+    ),
+]
 
 
 class ScenarioImported(BaseModel):
     """What a scenario import stored."""
+
+    model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.SCENARIO_IMPORTED))
 
     station: StationPublic
     villages: int
@@ -119,7 +134,7 @@ def replace_scenario(
     session: SessionDep,
     caller: CallerDep,
     station_id: StationId,
-    body: Scenario,
+    body: ScenarioBody,
     expected: IfMatch,
 ) -> ScenarioImported:
     """Replace the station's whole archive with a scenario's (all or nothing).

@@ -10,6 +10,8 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from service.matching.assignment import AssignmentProblem, AssignmentResult, SolveParams
+from service.matching.budget import Budget
+from service.matching.cpsat.limits import set_limit
 from service.matching.problem import BoolArray, IntArray
 from service.matching.solution import SolveStatus
 
@@ -266,8 +268,9 @@ def solve_assignment(
     solved_once = False
     status = SolveStatus.UNKNOWN
     objective = bound = None
+    budget = Budget(params.time_limit, params.repeatable)
     for index, tier in enumerate(phases):
-        left = params.time_limit - (time.perf_counter() - started)
+        left = budget.left()
         if left <= 0.01:
             proven = False
             break
@@ -283,9 +286,9 @@ def solve_assignment(
         if assigned is not None:
             built.hint(assigned)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = left / (len(phases) - index)
-        solver.parameters.num_workers = params.workers
-        solver.parameters.random_seed = params.seed
+        share = left / (len(phases) - index)
+        set_limit(solver.parameters, share, params)
+        budget.charge(share)
         if tier is None and relative_gap > 0:
             solver.parameters.relative_gap_limit = relative_gap
         callback = _FirstSolution()

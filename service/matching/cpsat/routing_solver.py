@@ -11,14 +11,15 @@ chosen among each visit's candidate workers. The same model serves two uses:
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from service.matching.assignment import SolveParams
+from service.matching.budget import Budget
 from service.matching.candidates import Candidates, team_possible
+from service.matching.cpsat.limits import set_limit
 from service.matching.problem import N_DAYS, N_ROLES, PRIORITIES, UNLIMITED, Problem
 from service.matching.schedule import RouteStop, Visit
 
@@ -289,9 +290,7 @@ class _RoutingModel:
 
 def _solver(time_limit: float, params: SolveParams) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
-    solver.parameters.random_seed = params.seed
-    solver.parameters.num_workers = params.workers
+    set_limit(solver.parameters, time_limit, params)
     return solver
 
 
@@ -396,7 +395,6 @@ def solve_exact(
     ExactResult
         ``optimal`` when every phase was proven within the time limit.
     """
-    started = time.perf_counter()
     built = _RoutingModel(problem, candidates, items, week_left={})
     model = built.model
     phases: list[tuple[str, cp_model.LinearExprT, int | None]] = []
@@ -416,8 +414,9 @@ def solve_exact(
     proven = True
     tiers_proven = all(t is None for _, _, t in phases)
     last: cp_model.CpSolver | None = None
+    budget = Budget(params.time_limit, params.repeatable)
     for index, (sense, expr, tier) in enumerate(phases):
-        left = params.time_limit - (time.perf_counter() - started)
+        left = budget.left()
         if left <= 0.01:
             proven = False
             break
@@ -426,7 +425,9 @@ def solve_exact(
             model.clear_hints()  # type: ignore[no-untyped-call]
             for var in [*built.present, *built.start]:
                 model.add_hint(var, last.value(var))
-        solver = _solver(left / (len(phases) - index), params)
+        share = left / (len(phases) - index)
+        solver = _solver(share, params)
+        budget.charge(share)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             proven = False
