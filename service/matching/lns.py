@@ -84,8 +84,16 @@ def worker_pool(
     return tuple(sorted(pool))
 
 
-def _items(schedule: Schedule, hood: Neighbourhood, suggested: Suggested) -> list[RouteItem]:
-    """The neighbourhood's visits (free or anchored) and the most urgent needs that could join."""
+def _items(
+    schedule: Schedule,
+    hood: Neighbourhood,
+    suggested: Suggested,
+    wanted: frozenset[int] | None = None,
+) -> list[RouteItem]:
+    """The neighbourhood's visits (free or anchored) and the most urgent needs that could join.
+
+    ``wanted``, when given, limits the needs that may join to these.
+    """
     problem, candidates = schedule.problem, schedule.candidates
     inside = hood.workers
 
@@ -103,6 +111,8 @@ def _items(schedule: Schedule, hood: Neighbourhood, suggested: Suggested) -> lis
                 elif inside & set(visit.team):
                     members = tuple(w for w in visit.team if w in inside)
                     items.append(RouteItem(need, day, members, fixed_start=visit.start))
+                continue
+            if wanted is not None and need not in wanted:
                 continue
             outside = schedule.visit_days(need) - set(hood.days)
             if len(outside) >= problem.need_visits[need]:
@@ -165,6 +175,7 @@ def improve(
     on_step: Callable[[int], None] | None = None,
     suggested: Suggested | None = None,
     key: QualityKey = quality_key,
+    wanted: frozenset[int] | None = None,
 ) -> int:
     """Re-plan neighbourhood after neighbourhood until the budget is spent or nothing improves.
 
@@ -183,6 +194,8 @@ def improve(
     key
         Decides whether a re-planned neighbourhood is kept: only when the week's key grows
         (default: the spec's objective).
+    wanted
+        Needs still short of visits that neighbourhoods may add (default: every need).
 
     Returns
     -------
@@ -208,7 +221,7 @@ def improve(
             share = min(max(left / (len(hoods) - position), MIN_STEP_SECONDS), cap * len(hood.days))
             step = replace(params, time_limit=share, seed=params.seed + sweep)
             budget.charge(share)
-            improved += _step(schedule, hood, step, suggested or {}, key)
+            improved += _step(schedule, hood, step, suggested or {}, key, wanted)
             steps += 1
             if on_step is not None:
                 on_step(steps)
@@ -225,6 +238,7 @@ def _step(
     params: SolveParams,
     suggested: Suggested,
     key: QualityKey,
+    wanted: frozenset[int] | None,
 ) -> int:
     """Re-plan one neighbourhood; keep the result when the week is better. Returns 1 if kept.
 
@@ -233,7 +247,7 @@ def _step(
     """
     problem, candidates = schedule.problem, schedule.candidates
     current = _current(schedule, hood)
-    items = _items(schedule, hood, suggested)
+    items = _items(schedule, hood, suggested, wanted)
     if not items:
         return 0
     spent = dict.fromkeys(range(problem.n_workers), 0)

@@ -72,6 +72,7 @@ def solve_from(
     *,
     progress: Progress = _silent,
     keep_plan: bool = True,
+    wanted: frozenset[int] | None = None,
 ) -> Solution:
     """Re-plan a week starting from the plan in force.
 
@@ -91,6 +92,9 @@ def solve_from(
     keep_plan
         False plans the week from scratch instead (pinned visits still kept): the baseline
         a re-plan is measured against.
+    wanted
+        With ``keep_plan``: the needs the search may move other visits for (the displaced
+        and urgent ones); other needs only get visits where free time is left.
 
     Returns
     -------
@@ -109,6 +113,7 @@ def solve_from(
         budget,
         on_step=lambda _: progress("improve", budget.used()),
         key=stability_key(problem, start_from.visits, pinned),
+        wanted=wanted if keep_plan else None,
     )
     schedule.fill(priority_order(problem, candidates))
     progress("repair", budget.used())

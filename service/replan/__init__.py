@@ -114,8 +114,16 @@ def replan_week(
 
     def solve_week(indexed: Indexed, params: SolveParams) -> Solution:
         in_force, pinned = _in_force(prepared, indexed)
+        index = {need_id: i for i, need_id in enumerate(indexed.need_ids)}
+        wanted = frozenset(index[n] for n in prepared.displaced if n in index)
         solved = solve_from(
-            indexed.problem, params, in_force, pinned, progress=progress, keep_plan=keep_plan
+            indexed.problem,
+            params,
+            in_force,
+            pinned,
+            progress=progress,
+            keep_plan=keep_plan,
+            wanted=wanted,
         )
         planned = {v.need for v in solved.visits}
         if not pinned <= planned:

@@ -48,6 +48,9 @@ class Prepared:
         Needs of the week that have no day left for their remaining visits.
     urgent
         Ids of the urgent needs.
+    displaced
+        Needs that lost a visit of the plan in force (absent worker, missed) and urgent needs:
+        the only ones other visits may be moved for.
     first_day
         The first day the new plan may change.
     """
@@ -61,6 +64,7 @@ class Prepared:
     missed: set[tuple[str, int]]
     left_out: set[str] = field(default_factory=set)
     urgent: set[str] = field(default_factory=set)
+    displaced: set[str] = field(default_factory=set)
     first_day: Day = "mon"
 
 
@@ -251,6 +255,9 @@ def prepare(scenario: Scenario, plan: Plan, request: ReplanRequest) -> Prepared:
     ]
     to_solve = week.model_copy(update={"needs": needs, "resources": resources})
     in_force, routes = _still_fitting(plan, to_solve, absent, start, pin_ids)
+    staying = {(v.need_id, v.visit) for v in in_force} | set(pin_ids)
+    urgent = {n.id for n in request.urgent_needs}
+    displaced = {v.need_id for v in plan.visits if (v.need_id, v.visit) not in staying} | urgent
     return Prepared(
         week=week,
         to_solve=to_solve,
@@ -260,7 +267,8 @@ def prepare(scenario: Scenario, plan: Plan, request: ReplanRequest) -> Prepared:
         absent=absent,
         missed=missed,
         left_out=left_out,
-        urgent={n.id for n in request.urgent_needs},
+        urgent=urgent,
+        displaced=displaced,
         first_day=request.first_day(),
     )
 
