@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo run test test-postgres lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres
+.PHONY: demo run test test-e2e test-postgres lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ lint: $(STAMP)
 
 test: lint
 	$(PY) -m pytest -q
+
+# The console in headless Chromium against a real `mulin serve` process (tests/e2e). `make test`
+# runs these tests too, but skips them when chromium or chromedriver is missing; here
+# MULIN_E2E_REQUIRED=1 makes a missing browser a failure (CI installs Debian's chromium and
+# chromium-driver first). Screenshots: tests/e2e/artifacts/ (kept, not committed).
+test-e2e: $(STAMP)
+	MULIN_E2E_REQUIRED=1 $(PY) -m pytest -q tests/e2e
 
 # The API tests again on the local PostgreSQL server (127.0.0.1:5432, user postgres, trust auth),
 # in a database made for this run and dropped after it.

@@ -102,4 +102,8 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (stations, scenario, villages, workers, resources, needs, plans, exports):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(_health_router(), prefix=API_PREFIX)
+    # the console's pages at / (not in the OpenAPI); imported here: it imports service.api
+    from service.console.routes import install as install_console
+
+    install_console(app)
     return app

@@ -1,0 +1,1 @@
+"""The coordinator console: web pages served by the same FastAPI app."""

@@ -1,0 +1,1 @@
+"""Tests of the coordinator console (server-rendered pages)."""

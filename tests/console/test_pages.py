@@ -1,0 +1,356 @@
+"""The coordinator console: sign-in, roles, language, import, plan and re-plan pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from api.api_kit import STATION_A, STATION_B, WEEK, Tokens, wait_for_plan
+from fastapi.testclient import TestClient
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+ORIGIN = {"Origin": "http://testserver"}
+
+
+def sign_in(client: TestClient, tokens: Tokens, name: str) -> None:
+    """Sign the client in with a token of the test (the cookie stays on the client)."""
+    answer = client.post(
+        "/login", data={"token": tokens.made[name][1]}, headers=ORIGIN, follow_redirects=False
+    )
+    assert answer.status_code == 303, answer.text
+
+
+def ids(html: str) -> set[str]:
+    """Every element id of a page."""
+    return set(re.findall(r'\sid="([^"]+)"', html))
+
+
+def request_plan(client: TestClient, station: str = STATION_A) -> str:
+    """Ask for a plan through the console's form; the new plan's id."""
+    answer = client.post(
+        f"/stations/{station}/plans",
+        data={"week_start": WEEK, "time_limit": "1"},
+        headers=ORIGIN,
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    location = answer.headers["location"]
+    assert location.startswith("/plans/")
+    return location.removeprefix("/plans/")
+
+
+def finished_plan(client: TestClient, tokens: Tokens) -> str:
+    """A done plan of station A requested through the console."""
+    plan_id = request_plan(client)
+    body = wait_for_plan(client, plan_id, tokens.header("admin"), timeout=60)
+    assert body["status"] == "done", body
+    return plan_id
+
+
+def test_sign_in_sets_an_http_only_cookie_and_shows_the_station(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A good token sets an HttpOnly SameSite=Strict cookie; a coordinator lands on its station."""
+    answer = stations.get("/")
+    assert answer.status_code == 200
+    assert {"signin", "token", "signin-submit", "lang-zh", "lang-en"} <= ids(answer.text)
+    assert '<html lang="zh">' in answer.text
+    login = stations.post(
+        "/login",
+        data={"token": tokens.made["coordinator_a"][1]},
+        headers=ORIGIN,
+        follow_redirects=False,
+    )
+    assert login.status_code == 303
+    assert login.headers["location"] == "/"
+    cookie = login.headers["set-cookie"].lower()
+    assert "mulin_token=" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+    home = stations.get("/", follow_redirects=False)
+    assert home.status_code == 303
+    assert home.headers["location"] == f"/stations/{STATION_A}"
+    page = stations.get(f"/stations/{STATION_A}")
+    assert page.status_code == 200
+    found = ids(page.text)
+    expected = {"overview", "needs-by-priority", "needs-by-group", "needs-by-village", "workers"}
+    assert expected | {"resources-stock", "plan-form", "week-start", "time-limit"} <= found
+    assert {"plan-submit", "import-link", "main"} <= found
+    assert "陈静" in page.text
+
+
+def test_a_bad_or_revoked_token_gets_the_form_again_with_401(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """An unknown token answers 401 with the form and a message, and sets no cookie."""
+    answer = stations.post("/login", data={"token": "mulin_nope"}, headers=ORIGIN)
+    assert answer.status_code == 401
+    assert "signin-error" in ids(answer.text)
+    assert "mulin_token" not in answer.headers.get("set-cookie", "")
+    assert stations.get(f"/stations/{STATION_A}", follow_redirects=False).status_code == 303
+
+
+def test_a_city_admin_sees_the_list_of_stations(stations: TestClient, tokens: Tokens) -> None:
+    """A city admin's start page links every station."""
+    sign_in(stations, tokens, "admin")
+    page = stations.get("/")
+    assert page.status_code == 200
+    assert f'href="/stations/{STATION_A}"' in page.text
+    assert f'href="/stations/{STATION_B}"' in page.text
+
+
+def test_a_viewer_sees_no_write_forms_and_gets_403_on_posts(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A viewer reads its station without forms; every write answers 403 and changes nothing."""
+    sign_in(stations, tokens, "viewer_a")
+    page = stations.get(f"/stations/{STATION_A}")
+    assert page.status_code == 200
+    assert "overview" in ids(page.text)
+    assert not {"plan-form", "import-link", "plan-submit"} & ids(page.text)
+    plan = stations.post(f"/stations/{STATION_A}/plans", data={"week_start": WEEK}, headers=ORIGIN)
+    assert plan.status_code == 403
+    assert "error-message" in ids(plan.text)
+    upload = (SCENARIOS / "demo-needs.csv").read_bytes()
+    check = stations.post(
+        f"/stations/{STATION_A}/import",
+        data={"kind": "needs"},
+        files={"file": ("demo-needs.csv", upload)},
+        headers=ORIGIN,
+    )
+    assert check.status_code == 403
+    assert stations.get(f"/stations/{STATION_A}/import").status_code == 403
+    listed = stations.get(f"/api/v1/stations/{STATION_A}/plans", headers=tokens.header("viewer_a"))
+    assert listed.json()["count"] == 0
+
+
+def test_a_coordinator_of_b_gets_404_on_the_pages_of_a(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """Station A's pages and plans answer 404 to station B's coordinator, as if absent."""
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = request_plan(stations)
+    stations.cookies.clear()
+    sign_in(stations, tokens, "coordinator_b")
+    for path in (
+        f"/stations/{STATION_A}",
+        f"/stations/{STATION_A}/import",
+        f"/plans/{plan_id}",
+        f"/plans/{plan_id}/export.xlsx",
+        "/stations/nowhere",
+        "/plans/not-a-uuid",
+    ):
+        answer = stations.get(path)
+        assert answer.status_code == 404, path
+        assert "error-message" in ids(answer.text), path
+    assert stations.get(f"/plans/{plan_id}/progress").status_code == 404
+    posted = stations.post(
+        f"/stations/{STATION_A}/plans", data={"week_start": WEEK}, headers=ORIGIN
+    )
+    assert posted.status_code == 404
+
+
+def test_the_language_switch_shows_english_labels(stations: TestClient, tokens: Tokens) -> None:
+    """/language/en sets the cookie, goes back to the page, and the page speaks English."""
+    sign_in(stations, tokens, "coordinator_a")
+    path = f"/stations/{STATION_A}"
+    answer = stations.get(f"/language/en?next={path}", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == path
+    assert "mulin_lang=en" in answer.headers["set-cookie"]
+    page = stations.get(path)
+    assert '<html lang="en">' in page.text
+    assert "Make the week&#39;s plan" in page.text or "Make the week's plan" in page.text
+    assert "Needs by priority" in page.text
+    elsewhere = stations.get("/language/zh?next=//evil.example/x", follow_redirects=False)
+    assert elsewhere.headers["location"] == "/"
+    assert "生成周计划" in stations.get(path).text
+
+
+def test_import_checks_first_and_saves_only_on_confirm(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A dry run of demo-needs.csv (plus a new row) shows counts, saves nothing until confirm."""
+    sign_in(stations, tokens, "coordinator_a")
+    form = stations.get(f"/stations/{STATION_A}/import")
+    assert {"import-form", "import-kind", "import-file", "import-check"} <= ids(form.text)
+    header = tokens.header("coordinator_a")
+    needs = f"/api/v1/stations/{STATION_A}/needs"
+    before = stations.get(needs, headers=header).json()
+    text = (SCENARIOS / "demo-needs.csv").read_text(encoding="utf-8-sig")
+    last = text.strip().splitlines()[-1]
+    upload = (text.rstrip("\n") + "\n" + last.replace("n005,h005", "n006,h006") + "\n").encode()
+    check = stations.post(
+        f"/stations/{STATION_A}/import",
+        data={"kind": "needs"},
+        files={"file": ("demo-needs.csv", upload)},
+        headers=ORIGIN,
+    )
+    assert check.status_code == 200, check.text
+    assert {"import-counts", "import-confirm", "import-save"} <= ids(check.text)
+    assert "import-errors" not in ids(check.text)
+    assert "新增 1 条" in check.text
+    assert stations.get(needs, headers=header).json() == before
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', check.text))
+    save = stations.post(f"/stations/{STATION_A}/import/confirm", data=hidden, headers=ORIGIN)
+    assert save.status_code == 200, save.text
+    assert "import-done" in ids(save.text)
+    assert stations.get(needs, headers=header).json()["count"] == before["count"] + 1
+
+
+def test_a_broken_csv_shows_its_row_errors(stations: TestClient, tokens: Tokens) -> None:
+    """Bad rows are listed one per table row, with no confirm form, and nothing is saved."""
+    sign_in(stations, tokens, "coordinator_a")
+    lines = (SCENARIOS / "demo-needs.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines[1] = lines[1].replace(",v01,", ",v99,")
+    lines[2] = lines[2].replace(",2,1,45,", ",9,1,45,")
+    broken = ("\n".join(lines) + "\n").encode("utf-8")
+    answer = stations.post(
+        f"/stations/{STATION_A}/import",
+        data={"kind": "needs"},
+        files={"file": ("broken.csv", broken)},
+        headers=ORIGIN,
+    )
+    assert answer.status_code == 422
+    assert "import-errors" in ids(answer.text)
+    assert answer.text.count('class="row-error"') >= 2
+    assert "import-confirm" not in ids(answer.text)
+
+
+def test_a_plan_request_redirects_to_its_progress_page(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """The plan form makes a job like the API does and its page shows progress, then JSON."""
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = request_plan(stations)
+    job = stations.get(f"/api/v1/plans/{plan_id}", headers=tokens.header("coordinator_a"))
+    assert job.json()["workers"] == 1 and job.json()["seed"] == 0
+    assert job.json()["language"] == "zh"
+    page = stations.get(f"/plans/{plan_id}")
+    assert page.status_code == 200
+    if job.json()["status"] in ("queued", "running"):
+        assert {"plan-progress", "plan-status"} <= ids(page.text)
+    progress = stations.get(f"/plans/{plan_id}/progress").json()
+    assert set(progress) == {"status", "progress", "phase"}
+    stations.cookies.clear()
+    assert stations.get(f"/plans/{plan_id}/progress").status_code == 401
+
+
+def test_a_done_plan_shows_drawings_unmet_needs_and_downloads(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """Once done: summary, timeline and map SVGs, unmet needs with reasons, workbook, feeds."""
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = finished_plan(stations, tokens)
+    page = stations.get(f"/plans/{plan_id}")
+    assert page.status_code == 200
+    found = ids(page.text)
+    assert {"timeline", "map", "unmet", "shortages", "resources", "download-xlsx"} <= found
+    assert {"calendars", "replan-form", "absent-worker", "absent-from"} <= found
+    assert page.text.count("<svg") >= 2
+    plan = stations.get(f"/api/v1/plans/{plan_id}", headers=tokens.header("admin")).json()
+    unmet = plan["plan"]["unmet"]
+    assert page.text.count('class="unmet-need"') == len(unmet)
+    for item in unmet:
+        assert item["reasons"][0]["message"] in page.text
+    assert page.text.count('class="calendar-link"') >= 1
+    assert 'href="http://testserver/api/v1/feeds/' in page.text
+    assert page.text.count('class="lock-visit"') == len(plan["plan"]["visits"])
+    one_day = stations.get(f"/plans/{plan_id}?day=mon")
+    assert one_day.status_code == 200 and "<svg" in one_day.text
+    workbook = stations.get(f"/plans/{plan_id}/export.xlsx")
+    assert workbook.status_code == 200
+    assert workbook.content[:2] == b"PK"
+    feed = re.search(r'class="calendar-link" href="http://testserver([^"]+)"', page.text)
+    assert feed is not None
+    calendar = stations.get(feed.group(1).replace("&amp;", "&"))
+    assert calendar.status_code == 200 and b"BEGIN:VCALENDAR" in calendar.content
+
+
+def test_the_replan_form_with_an_absent_worker_creates_a_job(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A worker's absence from Wednesday re-plans the week; the new page lists its changes."""
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = finished_plan(stations, tokens)
+    answer = stations.post(
+        f"/plans/{plan_id}/replan",
+        data={"absent_worker": "sw01", "absent_from": "mon", "time_limit": "1"},
+        headers=ORIGIN,
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    new_id = answer.headers["location"].removeprefix("/plans/")
+    body = wait_for_plan(stations, new_id, tokens.header("admin"), timeout=60)
+    assert body["status"] == "done", body
+    assert body["base_plan_id"] == plan_id
+    page = stations.get(f"/plans/{new_id}")
+    assert "changes" in ids(page.text)
+
+
+def test_an_invalid_replan_shows_the_form_errors(stations: TestClient, tokens: Tokens) -> None:
+    """A lock of a visit that does not exist answers 422 with the problem beside the form."""
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = finished_plan(stations, tokens)
+    answer = stations.post(
+        f"/plans/{plan_id}/replan",
+        data={"lock": "n999:1", "urgent_household": "h9", "urgent_priority": "7"},
+        headers=ORIGIN,
+    )
+    assert answer.status_code == 422
+    assert {"form-errors", "replan-form"} <= ids(answer.text)
+
+
+def test_cross_origin_posts_are_rejected(stations: TestClient, tokens: Tokens) -> None:
+    """A POST from another origin, or with neither Origin nor Referer, gets 403 and does nothing."""
+    sign_in(stations, tokens, "coordinator_a")
+    for headers in ({"Origin": "https://evil.example"}, {}):
+        answer = stations.post(
+            f"/stations/{STATION_A}/plans",
+            data={"week_start": WEEK, "time_limit": "1"},
+            headers=headers,
+            follow_redirects=False,
+        )
+        assert answer.status_code == 403
+    same = stations.post(
+        "/logout", headers={"Referer": "http://testserver/stations/demo"}, follow_redirects=False
+    )
+    assert same.status_code == 303
+    listed = stations.get(f"/api/v1/stations/{STATION_A}/plans", headers=tokens.header("admin"))
+    assert listed.json()["count"] == 0
+
+
+def test_bad_plan_form_input_gets_a_page_with_the_problem(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A week that does not start on a Monday answers 422 with the station page and its error."""
+    sign_in(stations, tokens, "coordinator_a")
+    answer = stations.post(
+        f"/stations/{STATION_A}/plans",
+        data={"week_start": "2026-11-24", "time_limit": "abc"},
+        headers=ORIGIN,
+    )
+    assert answer.status_code == 422
+    assert {"form-errors", "plan-form"} <= ids(answer.text)
+    assert "2026-11-24" in answer.text
+
+
+def test_every_label_is_in_both_languages_and_used_keys_exist() -> None:
+    """Both dictionaries have the same keys, and every key a template names is in them."""
+    from service.console.labels import TEXT
+
+    assert set(TEXT["zh"]) == set(TEXT["en"])
+    templates = ROOT / "service" / "console" / "templates"
+    used = set()
+    for path in templates.glob("*.html"):
+        used |= set(re.findall(r"""\bt\(["']([a-z_]+\.[a-z_.]+)["']""", path.read_text("utf-8")))
+    assert used, "the scan found no labels"
+    assert used <= set(TEXT["zh"])
+
+
+def test_console_routes_are_not_in_the_openapi_document(stations: TestClient) -> None:
+    """The API's OpenAPI lists only /api/v1 paths; the console's static files are served."""
+    paths = stations.app.openapi()["paths"]  # type: ignore[attr-defined]
+    assert paths and all(path.startswith("/api/v1/") for path in paths)
+    css = stations.get("/static/console.css")
+    assert css.status_code == 200 and "focus-visible" in css.text
+    assert stations.get("/static/console.js").status_code == 200
