@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import warnings
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from service.checker import check_plan
-from service.loading import load_scenario
+from service.loading import load_scenario, parse_scenario
 from service.messages import Language
 from service.planning import PlanOptions, plan_week
 from service.wire.plan import Plan, Unmet
@@ -173,3 +175,18 @@ def test_plan_never_names_a_person(name: str, language: Language) -> None:
         assert not any(person in message for message in messages)
     # The check must be able to bite: the messages exist wherever needs go unmet.
     assert len(messages) >= len(made.unmet)
+
+
+def test_a_week_without_workers_is_planned_without_warnings() -> None:
+    """No workers at all: every need is unmet with a reason, and numpy warns of nothing."""
+    tiny = SCENARIOS / "tiny.json"
+    data = json.loads(tiny.read_text(encoding="utf-8"))
+    data["workers"] = []
+    for need in data["needs"]:
+        need["preferred_workers"], need["excluded_workers"] = [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plan = plan_week(parse_scenario(json.dumps(data)), PlanOptions(time_limit=1, workers=1))
+    assert plan.visits == []
+    assert len(plan.unmet) == len(data["needs"])
+    assert all(u.reasons for u in plan.unmet)

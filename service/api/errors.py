@@ -205,10 +205,20 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+UNADDRESSABLE = "an id names its record in URLs: it cannot contain / ? # % \\ or be . or .."
+
+
+def addressable(identifier: str) -> bool:
+    """Whether an id can be one segment of a URL path (``/stations/{id}``)."""
+    return identifier not in (".", "..") and not any(c in identifier for c in "/?#%\\")
+
+
 def unstorable_values(
     value: Any, loc: tuple[str | int, ...] = ()
 ) -> list[tuple[tuple[str | int, ...], str]]:
     r"""Values no column or JSON answer can hold: huge integers, NaN, infinities, NUL, deep nesting.
+
+    Ids (a key ``id`` outside ``extra``) must also be usable as a URL path segment.
 
     Text with an unpaired surrogate (JSON allows ``"\ud800"``) cannot be encoded as UTF-8, so
     it can be neither stored nor answered: it is refused like NUL.
@@ -240,6 +250,8 @@ def unstorable_values(
         problem = text_problem(value)
         if problem:
             found.append((loc, f"text {problem}"))
+        elif loc and loc[-1] == "id" and "extra" not in loc and not addressable(value):
+            found.append((loc, UNADDRESSABLE))
     elif isinstance(value, dict):
         for key, item in value.items():
             problem = text_problem(str(key))

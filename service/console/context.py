@@ -7,16 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import HTTPException, Request
-from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 
 from service.api.auth import Caller
+from service.api.deps import get_engine, get_runner, get_settings
 from service.api.errors import InvalidInput
-from service.api.jobs import PlanRunner
-from service.api.settings import Settings
 from service.console.auth import caller_of, same_origin
 from service.console.pages import ConsolePageError
 from service.wire.common import json_path
@@ -31,22 +29,9 @@ class SignInRequired(Exception):
     """The request needs a signed-in caller and has none (answered by the sign-in page)."""
 
 
-def engine_of(request: Request) -> Engine:
-    """The app's database engine."""
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-def settings_of(request: Request) -> Settings:
-    """The app's settings."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def runner_of(request: Request) -> PlanRunner:
-    """The app's plan runner."""
-    runner: PlanRunner = request.app.state.runner
-    return runner
+engine_of = get_engine
+settings_of = get_settings
+runner_of = get_runner
 
 
 @contextmanager

@@ -8,6 +8,7 @@ it was made in; everything else a page shows is here. Labels name ids, villages,
 from __future__ import annotations
 
 from service.messages import Language
+from service.vocabulary import labelled
 
 TEXT: dict[Language, dict[str, str]] = {
     "zh": {
@@ -185,32 +186,6 @@ TEXT: dict[Language, dict[str, str]] = {
         "role.volunteer": "志愿者",
         "role.liaison": "联络员",
         "group.none": "未标注人群",
-        "group.low_income": "困难家庭",
-        "group.elderly_alone": "孤寡/独居老人",
-        "group.empty_nest": "空巢老人",
-        "group.disabled_elderly": "失能失智老人",
-        "group.special_family": "计生特殊家庭",
-        "group.child_in_difficulty": "困境儿童",
-        "group.left_behind_child": "留守儿童",
-        "group.disabled": "残障人士",
-        "group.migrant": "流动人口",
-        "group.domestic_violence": "家暴受害者",
-        "group.other": "其他",
-        "category.policy_publicity": "政策宣传",
-        "category.needs_assessment": "需求评估",
-        "category.resource_assessment": "资源评估",
-        "category.social_assistance": "社会救助服务",
-        "category.elderly_care": "养老为老服务",
-        "category.child_protection": "儿童关爱保护",
-        "category.disability_support": "扶残助残服务",
-        "category.marriage_family": "婚姻家庭服务",
-        "category.community_governance": "社区治理服务",
-        "category.community_charity": "社区慈善服务",
-        "category.volunteer_service": "社区志愿服务",
-        "category.social_org_cultivation": "社区社会组织培育服务",
-        "category.talent_cultivation": "社工人才培育服务",
-        "category.resource_linkage": "社区资源链接服务",
-        "category.other": "其他领域社会服务",
     },
     "en": {
         "app.name": "Mulin · coordinator console",
@@ -393,34 +368,10 @@ TEXT: dict[Language, dict[str, str]] = {
         "role.volunteer": "volunteer",
         "role.liaison": "liaison",
         "group.none": "no group given",
-        "group.low_income": "low income",
-        "group.elderly_alone": "elderly living alone",
-        "group.empty_nest": "empty-nest elderly",
-        "group.disabled_elderly": "disabled elderly",
-        "group.special_family": "special family",
-        "group.child_in_difficulty": "child in difficulty",
-        "group.left_behind_child": "left-behind child",
-        "group.disabled": "disabled",
-        "group.migrant": "migrant",
-        "group.domestic_violence": "domestic violence",
-        "group.other": "other",
-        "category.policy_publicity": "policy publicity",
-        "category.needs_assessment": "needs assessment",
-        "category.resource_assessment": "resource assessment",
-        "category.social_assistance": "social assistance",
-        "category.elderly_care": "elderly care",
-        "category.child_protection": "child protection",
-        "category.disability_support": "disability support",
-        "category.marriage_family": "marriage and family",
-        "category.community_governance": "community governance",
-        "category.community_charity": "community charity",
-        "category.volunteer_service": "volunteer service",
-        "category.social_org_cultivation": "social organisation cultivation",
-        "category.talent_cultivation": "talent cultivation",
-        "category.resource_linkage": "resource linkage",
-        "category.other": "other",
     },
 }
+for _language, _names in TEXT.items():
+    _names.update(labelled(_language))
 
 
 def t(language: Language, key: str, **values: object) -> str:

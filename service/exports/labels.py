@@ -8,6 +8,7 @@ resident's name, phone number or address.
 from __future__ import annotations
 
 from service.messages import Language, say
+from service.vocabulary import labelled
 
 LABELS: dict[Language, dict[str, str]] = {
     "zh": {
@@ -69,21 +70,6 @@ LABELS: dict[Language, dict[str, str]] = {
         "calendar.village": "村/社区：{village}",
         "calendar.team": "同行：{team}",
         "calendar.resources": "发放：{resources}",
-        "category.policy_publicity": "政策宣传",
-        "category.needs_assessment": "需求评估",
-        "category.resource_assessment": "资源评估",
-        "category.social_assistance": "社会救助服务",
-        "category.elderly_care": "养老为老服务",
-        "category.child_protection": "儿童关爱保护",
-        "category.disability_support": "扶残助残服务",
-        "category.marriage_family": "婚姻家庭服务",
-        "category.community_governance": "社区治理服务",
-        "category.community_charity": "社区慈善服务",
-        "category.volunteer_service": "社区志愿服务",
-        "category.social_org_cultivation": "社区社会组织培育服务",
-        "category.talent_cultivation": "社工人才培育服务",
-        "category.resource_linkage": "社区资源链接服务",
-        "category.other": "其他领域社会服务",
     },
     "en": {
         "sheet.summary": "Summary",
@@ -144,23 +130,10 @@ LABELS: dict[Language, dict[str, str]] = {
         "calendar.village": "Village: {village}",
         "calendar.team": "Team: {team}",
         "calendar.resources": "Hand over: {resources}",
-        "category.policy_publicity": "Policy publicity",
-        "category.needs_assessment": "Needs assessment",
-        "category.resource_assessment": "Resource assessment",
-        "category.social_assistance": "Social assistance",
-        "category.elderly_care": "Elderly care",
-        "category.child_protection": "Child protection",
-        "category.disability_support": "Disability support",
-        "category.marriage_family": "Marriage and family",
-        "category.community_governance": "Community governance",
-        "category.community_charity": "Community charity",
-        "category.volunteer_service": "Community volunteering",
-        "category.social_org_cultivation": "Community organisation cultivation",
-        "category.talent_cultivation": "Social-work talent cultivation",
-        "category.resource_linkage": "Community resource linkage",
-        "category.other": "Other social services",
     },
 }
+for _language, _names in LABELS.items():
+    _names.update(labelled(_language))
 
 
 def label(language: Language, key: str, **values: object) -> str:

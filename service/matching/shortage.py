@@ -87,8 +87,12 @@ def _simulate(
         if peers.any()
         else (np.zeros(problem.worker_skills.shape[1], dtype=bool))
     )
-    languages = np.asarray(problem.worker_languages.mean(axis=0) >= 0.5)
-    if len(languages) and not languages.any():
+    languages = (
+        np.asarray(problem.worker_languages.mean(axis=0) >= 0.5)
+        if problem.n_workers
+        else np.zeros(problem.worker_languages.shape[1], dtype=bool)
+    )
+    if len(languages) and problem.n_workers and not languages.any():
         languages[int(np.argmax(problem.worker_languages.sum(axis=0)))] = True
     if kind == "skill":
         skills[code] = True

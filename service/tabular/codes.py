@@ -9,45 +9,15 @@ from __future__ import annotations
 import unicodedata
 from typing import get_args
 
+from service import vocabulary
 from service.wire.common import DAYS
 from service.wire.scenario import Category, Group
 
 CATEGORY_CODES: tuple[str, ...] = get_args(Category)
 GROUP_CODES: tuple[str, ...] = get_args(Group)
 
-CATEGORY_NAMES: dict[str, str] = {
-    "policy_publicity": "政策宣传",
-    "needs_assessment": "需求评估",
-    "resource_assessment": "资源评估",
-    "social_assistance": "社会救助服务",
-    "elderly_care": "养老为老服务",
-    "child_protection": "儿童关爱保护",
-    "disability_support": "扶残助残服务",
-    "marriage_family": "婚姻家庭服务",
-    "community_governance": "社区治理服务",
-    "community_charity": "社区慈善服务",
-    "volunteer_service": "社区志愿服务",
-    "social_org_cultivation": "社区社会组织培育服务",
-    "talent_cultivation": "社工人才培育服务",
-    "resource_linkage": "社区资源链接服务",
-    "other": "其他领域社会服务",
-}
-"""The Chinese name of each service category, as in the spec (written on export)."""
-
-GROUP_NAMES: dict[str, str] = {
-    "low_income": "困难家庭",
-    "elderly_alone": "孤寡/独居老人",
-    "empty_nest": "空巢老人",
-    "disabled_elderly": "失能失智老人",
-    "special_family": "计生特殊家庭",
-    "child_in_difficulty": "困境儿童",
-    "left_behind_child": "留守儿童",
-    "disabled": "残障人士",
-    "migrant": "流动人口",
-    "domestic_violence": "家暴受害者",
-    "other": "其他",
-}
-"""The Chinese name of each vulnerable group, as in the spec (written on export)."""
+CATEGORY_NAMES: dict[str, str] = vocabulary.CATEGORY_NAMES["zh"]
+GROUP_NAMES: dict[str, str] = vocabulary.GROUP_NAMES["zh"]
 
 _CATEGORY_ALIASES = {
     "社会救助": "social_assistance",

@@ -116,3 +116,31 @@ def test_text_problems_are_named() -> None:
     assert "unpaired surrogate" in (text_problem("a\ud800") or "")
     assert safe_text("a\ud800") == "a\\ud800"
     assert safe_text("梅李镇") == "梅李镇"
+
+
+@pytest.mark.parametrize("identifier", ["a/b", "..", "50%", "x?y", "h#1"])
+def test_ids_that_cannot_be_a_url_segment_are_422(
+    stations: TestClient, tokens: Tokens, identifier: str
+) -> None:
+    """An id with / ? # % or equal to .. is refused (it could never be fetched at its URL)."""
+    admin = tokens.header("admin")
+    village = {"id": identifier, "name": "村", "location": {"lat": 31.7, "lon": 120.8}}
+    answer = stations.post(f"{BASE}/villages", json=village, headers=admin)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["path"] == "id"
+    station = {"id": identifier, "name": "站", "location": {"lat": 31.7, "lon": 120.8}}
+    assert stations.post("/api/v1/stations", json=station, headers=admin).status_code == 422
+    listed = stations.get(f"{BASE}/villages", headers=admin).json()
+    assert identifier not in [v["id"] for v in listed["data"]]
+
+
+def test_an_id_inside_extra_is_free_text(stations: TestClient, tokens: Tokens) -> None:
+    """Only record ids are checked: an "id" key inside extra may hold any text."""
+    village = {
+        "id": "v09",
+        "name": "村",
+        "location": {"lat": 31.7, "lon": 120.8},
+        "extra": {"id": "a/b"},
+    }
+    answer = stations.post(f"{BASE}/villages", json=village, headers=tokens.header("admin"))
+    assert answer.status_code == 201, answer.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from api.api_kit import STATION_A, STATION_B, WEEK, Tokens, wait_for_plan
@@ -354,3 +355,57 @@ def test_console_routes_are_not_in_the_openapi_document(stations: TestClient) ->
     css = stations.get("/static/console.css")
     assert css.status_code == 200 and "focus-visible" in css.text
     assert stations.get("/static/console.js").status_code == 200
+
+
+class _Controls(HTMLParser):
+    """Collects form controls, the ids labels point at, and aria labels of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict[str, str | None]] = []
+        self.labelled: set[str] = set()
+        self.label_depth = 0
+        self.wrapped = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Note labels and the controls that need one."""
+        values = dict(attrs)
+        if tag == "label":
+            self.label_depth += 1
+            if values.get("for"):
+                self.labelled.add(str(values["for"]))
+        elif tag in ("input", "select", "textarea"):
+            if values.get("type") in ("hidden", "submit", "button"):
+                return
+            if self.label_depth:
+                self.wrapped += 1
+                return
+            self.controls.append(values)
+
+    def handle_endtag(self, tag: str) -> None:
+        """Leave a label."""
+        if tag == "label":
+            self.label_depth -= 1
+
+
+def unlabelled(html: str) -> list[str]:
+    """The form controls of a page that no label or aria-label names."""
+    parser = _Controls()
+    parser.feed(html)
+    return [
+        str(c.get("name") or c.get("id"))
+        for c in parser.controls
+        if not c.get("aria-label") and c.get("id") not in parser.labelled
+    ]
+
+
+def test_every_form_control_has_a_label(stations: TestClient, tokens: Tokens) -> None:
+    """Sign-in, station, import and plan pages: every visible input, select has a label."""
+    assert unlabelled(stations.get("/").text) == []
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = finished_plan(stations, tokens)
+    for url in (f"/stations/{STATION_A}", f"/stations/{STATION_A}/import", f"/plans/{plan_id}"):
+        page = stations.get(url)
+        assert page.status_code == 200, url
+        assert "<input" in page.text or "<select" in page.text, url
+        assert unlabelled(page.text) == [], url
