@@ -168,8 +168,12 @@ class PlanRunner:
             with self._lock:
                 self._stops.pop(job_id, None)
 
-    def _claim(self, job_id: uuid.UUID) -> tuple[str, Work] | None:
-        """Move a queued job to running; its scenario text and work, or None if not queued."""
+    def _claim(self, job_id: uuid.UUID) -> Work | None:
+        """Move a queued job to running and read what it solves.
+
+        None when the job was not queued, or when it is a re-plan whose plan in force is gone
+        (then it is marked failed).
+        """
         with Session(self._engine) as session:
             if not repository.move_job(
                 session, job_id, from_status=("queued",), status="running", progress=0.0
@@ -183,29 +187,29 @@ class PlanRunner:
                 workers=job.workers,
                 language="en" if job.language == "en" else "zh",
             )
-            replan = None
+            replan, gone = None, False
             if job.base_plan_id is not None:
                 base = repository.get_job(session, job.base_plan_id)
                 if base is None or base.plan_json is None or job.replan_json is None:
-                    replan = ("", "", "")
+                    gone = True
                 else:
                     replan = (base.scenario_json, base.plan_json, job.replan_json)
-            return job.scenario_json, Work(job.scenario_json, options, replan)
+            work = Work(job.scenario_json, options, replan)
+        if gone:
+            self._finish(job_id, "failed", error="the plan in force is gone")
+            return None
+        return work
 
     def _solve(self, job_id: uuid.UUID) -> None:
         with self._lock:
             stop = self._stops.setdefault(job_id, threading.Event())
         if self._shutting_down.is_set():
             return
-        claimed = self._claim(job_id)
-        if claimed is None:
-            return
-        text, work = claimed
-        if work.replan == ("", "", ""):
-            self._finish(job_id, "failed", error="the plan in force is gone")
+        work = self._claim(job_id)
+        if work is None:
             return
         try:
-            scenario = parse_scenario(text)
+            scenario = parse_scenario(work.scenario)
         except InvalidDocument as error:
             self._finish(job_id, "failed", error="stored scenario invalid: " + str(error))
             return

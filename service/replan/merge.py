@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from service.matching.problem import PRIORITIES
 from service.messages import Language, say
 from service.replan.pinning import Prepared
 from service.wire.common import DAYS, ResourceAmount
 from service.wire.plan import Metrics, Plan, PlannedVisit, Reason, Route, Stop, Unmet
-
-PRIORITIES = (1, 2, 3, 4, 5)
 
 
 def _numbered(
@@ -55,10 +54,11 @@ def _unmet(
     unmet = []
     for need in prepared.week.needs:
         missing = need.visits - planned[need.id]
+        handed = given.get(need.id, Counter())
         short = [
-            ResourceAmount(id=r.id, quantity=r.quantity - given.get(need.id, Counter())[r.id])
+            ResourceAmount(id=r.id, quantity=r.quantity - handed[r.id])
             for r in need.resources
-            if r.quantity > given.get(need.id, Counter())[r.id]
+            if r.quantity > handed[r.id]
         ]
         if missing <= 0 and not short:
             continue

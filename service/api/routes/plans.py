@@ -8,7 +8,6 @@ and OR-Tools version, so that the plan can be replayed with ``mulin replay``.
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Annotated
 
@@ -62,11 +61,8 @@ PLAN_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-def job_public(job: PlanJob, *, with_plan: bool = True) -> PlanJobPublic:
-    """A job row as answered; the plan only when it is done and asked for."""
-    plan = None
-    if with_plan and job.status == "done" and job.plan_json is not None:
-        plan = Plan.model_validate(json.loads(job.plan_json))
+def job_public(job: PlanJob) -> PlanJobPublic:
+    """A job row as answered, without its plan (``job_response`` adds the stored plan text)."""
     return PlanJobPublic(
         id=job.id,
         station_id=job.station_id,
@@ -83,7 +79,6 @@ def job_public(job: PlanJob, *, with_plan: bool = True) -> PlanJobPublic:
         error=job.error,
         created_at=repository.as_utc(job.created_at),
         updated_at=repository.as_utc(job.updated_at),
-        plan=plan,
         base_plan_id=job.base_plan_id,
         changes=(
             ChangeSummary.model_validate_json(job.changes_json)
@@ -165,7 +160,7 @@ def list_station_plans(
 ) -> PlanJobsPublic:
     """The station's plan jobs, newest first (without their plans)."""
     rows, count = repository.list_jobs(session, station.id, status=None, offset=offset, limit=limit)
-    return PlanJobsPublic(data=[job_public(row, with_plan=False) for row in rows], count=count)
+    return PlanJobsPublic(data=[job_public(row) for row in rows], count=count)
 
 
 @router.post("/plans", status_code=202, responses=PLAN_RESPONSES)
@@ -214,7 +209,7 @@ def job_response(job: PlanJob) -> Response:
     Parsing and re-serializing a plan of hundreds of visits took most of this request's time
     (about 30 ms for 486 visits, benchmarks/load.py).
     """
-    head = job_public(job, with_plan=False).model_dump_json(exclude={"plan"})
+    head = job_public(job).model_dump_json(exclude={"plan"})
     if job.status == "done" and job.plan_json is not None:
         body = head[:-1] + ',"plan":' + job.plan_json + "}"
     else:
