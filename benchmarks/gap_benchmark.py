@@ -62,7 +62,12 @@ def main() -> int:
                     continue
                 large = instance.jobs >= LARGE_JOBS
                 seconds = args.large_seconds if large else args.small_seconds
-                params = SolveParams(time_limit=seconds, seed=args.seed, workers=args.workers)
+                params = SolveParams(
+                    time_limit=seconds,
+                    seed=args.seed,
+                    workers=args.workers,
+                    repeatable=args.workers == 1,
+                )
                 result = solve_gap(instance, params, heuristic=not args.plain)
                 record = result_record(instance, result, known.get(instance.name))
                 record.update(

@@ -135,7 +135,9 @@ def gap(
     """Solve GAP instances and compare with the best known values."""
     err = Console(stderr=True, soft_wrap=True)
     try:
-        params = SolveParams(time_limit=time_limit, seed=seed, workers=workers)
+        params = SolveParams(
+            time_limit=time_limit, seed=seed, workers=workers, repeatable=workers == 1
+        )
         instances = [inst for path in files for inst in read_gap_file(path)]
         table_path = best_known or find_best_known(files)
         known = read_best_known(table_path) if table_path is not None else {}

@@ -133,21 +133,46 @@ def _summary(plan: Plan, language: Language) -> None:
             out.print(f"  {shortage.message}", highlight=False)
 
 
+RepeatableOption = Annotated[
+    bool,
+    typer.Option(
+        help="Count solver work, not wall seconds: the same scenario and seed give the same "
+        "plan on any load (one CP-SAT worker; the wall time then differs from the limit)."
+    ),
+]
+
+
+def _plan_options(
+    time_limit: float, seed: int, workers: int, repeatable: bool, language: Language
+) -> PlanOptions:
+    """The planning options of the command line (repeatable runs use one CP-SAT worker)."""
+    return PlanOptions(
+        time_limit=time_limit,
+        seed=seed,
+        workers=1 if repeatable else workers,
+        language=language,
+        repeatable=repeatable,
+    )
+
+
 @app.command()
 def replay(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (mulin.scenario/1).")],
     out_path: Annotated[
         Path | None, typer.Option("--out", help="Write the plan (mulin.plan/1) here.")
     ] = None,
-    time_limit: Annotated[float, typer.Option(help="Solver seconds.", min=0.1)] = 30.0,
+    time_limit: Annotated[
+        float, typer.Option(help="Wall seconds for the whole plan.", min=0.1)
+    ] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed.", min=0)] = 0,
     workers: Annotated[int, typer.Option(help="CP-SAT search workers.", min=1, max=64)] = 2,
+    repeatable: RepeatableOption = False,
     lang: LangOption = None,  # type: ignore[assignment]
 ) -> None:
     """Plan a scenario's week, check the plan, write it and print its summary."""
     language = _pick_language(lang)
     loaded = _load_scenario(scenario, language)
-    options = PlanOptions(time_limit=time_limit, seed=seed, workers=workers, language=language)
+    options = _plan_options(time_limit, seed, workers, repeatable, language)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -191,9 +216,12 @@ def replan(
     changes_path: Annotated[
         Path | None, typer.Option("--changes", help="Write the list of changes (JSON) here.")
     ] = None,
-    time_limit: Annotated[float, typer.Option(help="Solver seconds.", min=0.1)] = 30.0,
+    time_limit: Annotated[
+        float, typer.Option(help="Wall seconds for the whole plan.", min=0.1)
+    ] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed.", min=0)] = 0,
     workers: Annotated[int, typer.Option(help="CP-SAT search workers.", min=1, max=64)] = 2,
+    repeatable: RepeatableOption = False,
     from_scratch: Annotated[
         bool, typer.Option(help="Ignore the plan in force beyond done and locked visits.")
     ] = False,
@@ -205,7 +233,7 @@ def replan(
     try:
         in_force = load_plan(plan)
         asked = load_replan_request(request)
-        options = PlanOptions(time_limit=time_limit, seed=seed, workers=workers, language=language)
+        options = _plan_options(time_limit, seed, workers, repeatable, language)
         replanned = replan_week(loaded, in_force, asked, options, keep_plan=not from_scratch)
     except InvalidDocument as error:
         _fail_invalid(say(language, "invalid.replan"), error)

@@ -27,17 +27,21 @@ class PlanOptions:
     Parameters
     ----------
     time_limit
-        Seconds for the whole plan: conversion, solving and explanations. With one worker
-        they count CP-SAT's deterministic time, so that the run repeats exactly; the wall
-        time is then close to it on an idle machine and longer on a busy one.
+        Wall seconds for the whole plan: conversion, solving, explanations and shortage
+        summary (the plan's check comes after).
     seed
-        Random seed; with ``workers = 1`` the same scenario gives the same plan.
+        Random seed; with ``repeatable`` the same scenario gives the same plan.
     workers
         CP-SAT search workers.
     language
         Language of reasons and shortage sentences in the plan.
     hints
         Start CP-SAT from known plans (off only to measure what that brings).
+    repeatable
+        Count solver work instead of wall seconds (needs ``workers = 1``): the same scenario
+        and seed give the same plan on a busy machine as on an idle one, and the time limit
+        is then a measure of work, not of wall time (the plan's ``solver.wall_seconds`` says
+        how long it took).
     """
 
     time_limit: float = 30.0
@@ -45,11 +49,16 @@ class PlanOptions:
     workers: int = 2
     language: Language = "zh"
     hints: bool = True
+    repeatable: bool = False
 
     def params(self) -> SolveParams:
         """The solver parameters (validated)."""
         return SolveParams(
-            time_limit=self.time_limit, seed=self.seed, workers=self.workers, hints=self.hints
+            time_limit=self.time_limit,
+            seed=self.seed,
+            workers=self.workers,
+            hints=self.hints,
+            repeatable=self.repeatable,
         )
 
 

@@ -65,6 +65,7 @@ def new_job(
     seed: int,
     workers: int,
     language: str,
+    repeatable: bool = False,
 ) -> PlanJob:
     """A queued job that will solve exactly this scenario (not yet stored).
 
@@ -76,7 +77,7 @@ def new_job(
         The station whose archive it came from; None for a one-shot plan.
     token_id
         Who asked.
-    time_limit, seed, workers, language
+    time_limit, seed, workers, language, repeatable
         How to plan.
 
     Returns
@@ -92,6 +93,7 @@ def new_job(
         time_limit=time_limit,
         seed=seed,
         workers=workers,
+        repeatable=repeatable,
         language=language,
         ortools_version=version("ortools"),
         scenario_json=text,
@@ -186,6 +188,7 @@ class PlanRunner:
                 seed=job.seed,
                 workers=job.workers,
                 language="en" if job.language == "en" else "zh",
+                repeatable=job.repeatable,
             )
             replan, gone = None, False
             if job.base_plan_id is not None:

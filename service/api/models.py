@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.api import examples as ex
 from service.wire import scenario as wire
@@ -265,10 +265,19 @@ class PlanRequestOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     seed: int = Field(default=0, ge=0, le=MAX_SEED)
-    workers: int = Field(
-        default=1, ge=1, le=64, description="CP-SAT workers; 1 with a fixed seed is repeatable."
+    workers: int = Field(default=1, ge=1, le=64, description="CP-SAT search workers.")
+    repeatable: bool = Field(
+        default=False,
+        description="Count solver work, not wall seconds: the same archive and seed give the "
+        "same plan on any load (needs workers = 1; the wall time then differs from the limit).",
     )
     language: Literal["zh", "en"] = "zh"
+
+    @model_validator(mode="after")
+    def _one_worker_if_repeatable(self) -> PlanRequestOptions:
+        if self.repeatable and self.workers != 1:
+            raise ValueError("repeatable plans need workers = 1")
+        return self
 
 
 class _PlanRequest(BaseModel):
@@ -328,6 +337,7 @@ class PlanJobPublic(BaseModel):
     time_limit: float
     seed: int
     workers: int
+    repeatable: bool = False
     language: str
     ortools_version: str
     scenario_sha256: str = Field(description="SHA-256 of the exact scenario JSON solved.")

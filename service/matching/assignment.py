@@ -170,8 +170,8 @@ class SolveParams:
     Parameters
     ----------
     time_limit
-        Seconds for the whole solve, every phase included: wall seconds, or with one worker
-        CP-SAT's deterministic seconds (see :mod:`service.matching.budget`).
+        Seconds for the whole solve, every phase included: wall seconds, or, when
+        ``repeatable``, seconds of counted work (see :mod:`service.matching.budget`).
     seed
         Random seed of the search.
     workers
@@ -179,17 +179,17 @@ class SolveParams:
     hints
         Start CP-SAT from known solutions (the greedy plan, the current plan). Off, CP-SAT
         starts from nothing: only to measure what the hints bring.
+    repeatable
+        Count work instead of wall seconds (CP-SAT's deterministic time, the search's route
+        positions examined), so that with one worker and a fixed seed a run repeats exactly
+        whatever the machine's load; the wall time then differs from the limit.
     """
 
     time_limit: float = 10.0
     seed: int = 0
     workers: int = 2
     hints: bool = True
-
-    @property
-    def repeatable(self) -> bool:
-        """Whether runs must repeat exactly (one worker): budgets count CP-SAT work, not wall."""
-        return self.workers == 1
+    repeatable: bool = False
 
     def __post_init__(self) -> None:
         if not self.time_limit > 0:
@@ -198,6 +198,10 @@ class SolveParams:
             raise ValueError(f"seed = {self.seed} not understood; it must be >= 0.")
         if self.workers < 1:
             raise ValueError(f"workers = {self.workers} not understood; it must be >= 1.")
+        if self.repeatable and self.workers != 1:
+            raise ValueError(
+                f"repeatable with workers = {self.workers} not understood; it needs workers = 1."
+            )
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,11 @@
 """One week, end to end: the single entry point of the matching core.
 
 1. Candidates: who could serve which need on which day and shift (numpy).
-2. The greedy plan: what a careful coordinator does by hand; always valid.
+2. Baselines: the greedy plans of :mod:`~service.matching.baselines`; the best is the start.
 3. Small weeks: the exact routing model, proven optimal when time allows.
-4. The day-level relaxation on the assignment layer: valid upper bounds per priority, and the
-   teams it picks are offered to the next step.
-5. Large neighbourhood search: each day re-planned with exact travel and free teams, from
-   the current plan, kept only when better; then a last greedy fill.
+4. The day-level relaxation on the assignment layer: valid upper bounds per priority.
+5. Ruin and recreate over the whole week (:mod:`~service.matching.ruin_recreate`) until the
+   time is spent; then a last fill. The best of the search and every baseline is returned.
 """
 
 from __future__ import annotations
@@ -16,16 +15,24 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from service.matching.assignment import SolveParams
+from service.matching.baselines import BASELINES
 from service.matching.budget import Budget
-from service.matching.candidates import find_candidates
+from service.matching.candidates import Candidates, find_candidates
 from service.matching.cpsat.assignment_solver import solve_assignment
 from service.matching.cpsat.routing_solver import exact_items, solve_exact
-from service.matching.day_model import build_day_model, hint_from_schedule, suggested_teams
-from service.matching.greedy import plan_greedy, priority_order
-from service.matching.lns import improve
+from service.matching.day_model import build_day_model, hint_from_schedule
+from service.matching.greedy import priority_order
 from service.matching.problem import PRIORITIES, Problem
+from service.matching.ruin_recreate import RuinRecreate
 from service.matching.schedule import Schedule
-from service.matching.solution import Solution, SolveStatus, from_schedule, visits_by_priority
+from service.matching.solution import (
+    Solution,
+    SolveStatus,
+    from_schedule,
+    quality_key,
+    visits_by_priority,
+)
+from service.matching.week_routes import WeekRoutes
 
 Progress = Callable[[str, float], None]
 """Called with a phase name and the fraction of the time budget used so far."""
@@ -72,8 +79,9 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     t = time.perf_counter()
     candidates = find_candidates(problem)
     t = lap("candidates", t)
-    schedule = plan_greedy(problem, candidates)
-    t = lap("greedy", t)
+    baselines = _baselines(problem, candidates)
+    _, schedule = _best(problem, baselines)
+    t = lap("baselines", t)
 
     items = exact_items(problem, candidates)
     if len(items) <= EXACT_MAX_ITEMS and sum(len(i.workers) for i in items) <= EXACT_MAX_PAIRS:
@@ -87,10 +95,11 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
                 found.add_route(worker, day, shift, stops)
             for visit in exact.routed.visits:
                 found.add_visit(visit)
+            source, schedule = _best(problem, {"cp-sat exact": found, **baselines})
             return replace(
-                from_schedule(found, "cp-sat exact"),
+                from_schedule(schedule, source),
                 tiers_proven=True,
-                optimal=exact.optimal,
+                optimal=exact.optimal and source == "cp-sat exact",
                 bound_by_priority=exact.tier_bound,
                 phases=phases,
             )
@@ -109,21 +118,38 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     )
     t = lap("bound", t)
 
-    improve(
-        schedule,
-        params,
-        budget,
-        on_step=lambda _: progress("improve", budget.used()),
-        suggested=suggested_teams(relaxation, bound.assigned),
-    )
-    t = lap("improve", t)
-    schedule.fill(priority_order(problem, candidates))
+    state = WeekRoutes.from_schedule(schedule)
+    search = RuinRecreate(state, params.seed)
+    seconds = budget.left()
+    keep_going, used = budget.clock(lambda: state.work)
+    search.run(keep_going, used, on_step=lambda: progress("search", budget.used()))
+    budget.charge(seconds)
+    t = lap("search", t)
+    found = state.to_schedule()
+    found.fill(priority_order(problem, candidates))
     lap("repair", t)
+    baselines["search"] = found
+    source, schedule = _best(problem, baselines)
+    phases["steps"] = float(search.steps)
 
     tier_bound = {p: bound.tier_bound.get(p, requested[p]) for p in PRIORITIES}
-    solution = from_schedule(schedule, "cp-sat")
+    solution = from_schedule(schedule, "ruin-recreate" if source == "search" else source)
     planned = visits_by_priority(problem, solution.visits)
     tiers_proven = bound.status == SolveStatus.OPTIMAL and planned == [
         tier_bound[p] for p in PRIORITIES
     ]
     return replace(solution, tiers_proven=tiers_proven, bound_by_priority=tier_bound, phases=phases)
+
+
+def _baselines(problem: Problem, candidates: Candidates) -> dict[str, Schedule]:
+    """Every baseline plan of the week, as schedules."""
+    found = {}
+    for name, build in BASELINES.items():
+        made = build(problem, candidates)
+        found[name] = made.to_schedule() if isinstance(made, WeekRoutes) else made
+    return found
+
+
+def _best(problem: Problem, schedules: dict[str, Schedule]) -> tuple[str, Schedule]:
+    """The best of several plans under the spec's objective (first listed wins ties)."""
+    return max(schedules.items(), key=lambda kv: quality_key(problem, from_schedule(kv[1], kv[0])))

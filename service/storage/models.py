@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKeyConstraint, Index, Integer, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKeyConstraint, Index, Integer, Text, false
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -183,6 +183,9 @@ class PlanJob(SQLModel, table=True):
     time_limit: float
     seed: int
     workers: int
+    repeatable: bool = Field(
+        default=False, sa_column_kwargs={"server_default": false()}, description="Counted work."
+    )
     language: str = Field(max_length=8)
     ortools_version: str = Field(max_length=40)
     scenario_json: str = Field(sa_type=Text)

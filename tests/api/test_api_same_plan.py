@@ -31,7 +31,11 @@ def test_http_plan_of_the_demo_town_equals_the_cli_replay(
     admin = tokens.header("admin")
     stored = client.put(f"/api/v1/stations/{station}/scenario", json=demo, headers=admin)
     assert stored.status_code == 200, stored.text
-    body = {"week_start": week, "time_limit": 3.0, "options": {"seed": 11, "workers": 1}}
+    body = {
+        "week_start": week,
+        "time_limit": 3.0,
+        "options": {"seed": 11, "workers": 1, "repeatable": True},
+    }
     asked = client.post(f"/api/v1/stations/{station}/plans", json=body, headers=admin)
     assert asked.status_code == 202, asked.text
     job = wait_for_plan(client, asked.json()["id"], admin, timeout=120)
@@ -44,7 +48,7 @@ def test_http_plan_of_the_demo_town_equals_the_cli_replay(
     scenario_path.write_text(exported.text, encoding="utf-8")
     scenario = Scenario.model_validate_json(exported.text)
     assert check_plan(scenario, over_http) == []
-    args = ["replay", str(scenario_path), "--time-limit", "3", "--seed", "11", "--workers", "1"]
+    args = ["replay", str(scenario_path), "--time-limit", "3", "--seed", "11", "--repeatable"]
     replayed = CliRunner().invoke(app, [*args, "--out", str(plan_path), "--lang", "zh"])
     assert replayed.exit_code == 0, replayed.output
     from_cli = Plan.model_validate_json(plan_path.read_text(encoding="utf-8"))

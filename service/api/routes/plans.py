@@ -73,6 +73,7 @@ def job_public(job: PlanJob) -> PlanJobPublic:
         time_limit=job.time_limit,
         seed=job.seed,
         workers=job.workers,
+        repeatable=job.repeatable,
         language=job.language,
         ortools_version=job.ortools_version,
         scenario_sha256=job.scenario_sha256,
@@ -123,6 +124,7 @@ def _enqueue(
         time_limit=time_limit,
         seed=request.options.seed,
         workers=request.options.workers,
+        repeatable=request.options.repeatable,
         language=request.options.language,
     )
     if base is not None:
