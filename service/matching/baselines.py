@@ -9,8 +9,9 @@ Each is what a simple planner would do, most urgent needs first:
 * ``regret``: regret-2 insertion per priority: the need that would lose most by waiting (its
   best day against its second best) goes first.
 
-The planner runs them all, starts its search from the best under the spec's objective and
-returns the best of everything, so none of them can ever beat a plan of Mulin.
+The planner runs them (on a short wall-clock budget, those that fit in its first quarter),
+starts its search from the best under the spec's objective and returns the best of
+everything, so none of them can ever beat a plan of Mulin.
 """
 
 from __future__ import annotations
@@ -55,39 +56,49 @@ def regret_insertion(problem: Problem, candidates: Candidates) -> WeekRoutes:
     """Regret-2 insertion, priority by priority.
 
     Within a priority, the need whose best day is furthest ahead of its second best is served
-    first; after each insertion only the needs that could use the changed workers' day are
-    evaluated again.
+    first. Evaluations are cached and redone only for needs whose two best days used a worker
+    that just got a visit (their time and caps changed); the chosen need is always evaluated
+    afresh before it is inserted.
     """
     state = WeekRoutes(problem, candidates)
-    users: dict[tuple[int, int], set[int]] = {}
-    for (need, day), options in state.options.items():
-        for worker, _ in options:
-            users.setdefault((worker, day), set()).add(need)
     order = priority_order(problem, candidates)
     for priority in PRIORITIES:
-        pending = {n for n in order if state.priority[n] == priority and state.missing(n) > 0}
-        best: dict[int, tuple[int, int, Insertion]] = {}
-        dirty = set(pending)
-        while pending:
-            for need in dirty & pending:
-                ranked = _by_cost(state, need)
-                if not ranked:
-                    pending.discard(need)
-                    best.pop(need, None)
-                    continue
-                second = ranked[1].cost if len(ranked) > 1 else ranked[0].cost + NO_SECOND
-                best[need] = (second - ranked[0].cost, -ranked[0].cost, ranked[0])
-            if not pending:
-                break
-            need = max(pending, key=lambda n: (best[n][0], best[n][1], -n))
-            insertion = best[need][2]
-            state.insert(insertion)
-            if state.missing(need) == 0:
-                pending.discard(need)
-            dirty = {need}
-            for place in insertion.placements:
-                dirty |= users.get((place.route[0], insertion.day), set())
+        _regret_tier(state, [n for n in order if state.priority[n] == priority])
     return state
+
+
+def _regret_tier(state: WeekRoutes, needs: list[int]) -> None:
+    """Regret-2 insertion of the missing visits of ``needs`` (one priority)."""
+    cached: dict[int, tuple[int, int, Insertion]] = {}
+    using: dict[int, set[int]] = {}
+
+    def evaluate(need: int) -> None:
+        ranked = _by_cost(state, need) if state.missing(need) > 0 else []
+        if not ranked:
+            cached.pop(need, None)
+            return
+        second = ranked[1].cost if len(ranked) > 1 else ranked[0].cost + NO_SECOND
+        cached[need] = (second - ranked[0].cost, -ranked[0].cost, ranked[0])
+        for insertion in ranked[:2]:
+            for place in insertion.placements:
+                using.setdefault(place.route[0], set()).add(need)
+
+    for need in needs:
+        evaluate(need)
+    while cached:
+        need = max(cached, key=lambda n: (cached[n][0], cached[n][1], -n))
+        stale = cached[need]
+        evaluate(need)
+        if need not in cached or cached[need][:2] != stale[:2]:
+            continue
+        insertion = cached.pop(need)[2]
+        state.insert(insertion)
+        dirty = {need}
+        for place in insertion.placements:
+            dirty |= using.pop(place.route[0], set())
+        for other in dirty:
+            if other in cached or other == need:
+                evaluate(other)
 
 
 def _by_cost(state: WeekRoutes, need: int) -> list[Insertion]:
@@ -97,9 +108,9 @@ def _by_cost(state: WeekRoutes, need: int) -> list[Insertion]:
 
 
 BASELINES: dict[str, Callable[[Problem, Candidates], WeekRoutes | Schedule]] = {
-    "greedy": plan_greedy,
-    "append": append_to_day_end,
     "insertion": cheapest_insertion,
+    "append": append_to_day_end,
+    "greedy": plan_greedy,
     "regret": regret_insertion,
 }
-"""Every baseline by name."""
+"""Every baseline by name, cheapest and most useful first (the planner's order)."""
