@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from service.matching.problem import N_DAYS, N_ROLES, STAFF_ANY, BoolArray, IntArray, Problem
+from service.matching.problem import N_DAYS, STAFF_ANY, BoolArray, IntArray, Problem
 
 Int32Array = npt.NDArray[np.int32]
 
@@ -100,16 +100,7 @@ def find_candidates(problem: Problem) -> Candidates:
 def team_possible(problem: Problem, need: int, workers: IntArray) -> bool:
     """Whether some team drawn from ``workers`` has the roles, skills and language of ``need``.
 
-    It checks counts per role, that the skills are held between them and that someone speaks a
-    wanted language; it is exact for one-person visits and a relaxation for teams.
+    It reads the need's rows of :mod:`service.matching.teams`: exact for one-person visits and
+    for exactly a team's number of workers, a relaxation for larger sets.
     """
-    roles = np.bincount(problem.worker_role[workers], minlength=N_ROLES)
-    if (roles < problem.need_staff[need, :N_ROLES]).any():
-        return False
-    if len(workers) < problem.staff_total(need):
-        return False
-    held = np.asarray(problem.worker_skills[workers].any(axis=0))
-    if not held[problem.need_skills[need]].all():
-        return False
-    wanted = problem.need_languages[need]
-    return not wanted.any() or bool(problem.worker_languages[workers][:, wanted].any())
+    return problem.team_rules.possible(need, workers.tolist())

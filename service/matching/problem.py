@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from service.matching.teams import TeamRules
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -94,6 +99,13 @@ class Problem:
     need_request: IntArray
     need_eligible: BoolArray
     resource_stock: IntArray
+
+    @cached_property
+    def team_rules(self) -> TeamRules:
+        """The team rule of every need as rows (built on first use)."""
+        from service.matching.teams import TeamRules
+
+        return TeamRules(self)
 
     @property
     def n_workers(self) -> int:

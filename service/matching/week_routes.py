@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from service.matching.candidates import Candidates, team_possible
-from service.matching.problem import PRIORITIES, BoolArray, Problem
+from service.matching.candidates import Candidates
+from service.matching.problem import PRIORITIES, UNLIMITED, Problem
 from service.matching.schedule import RouteStop, Schedule, Visit
 
 RouteKey = tuple[int, int, int]
@@ -150,7 +150,7 @@ class WeekRoutes:
         self.wanted_visits = p.need_visits.tolist()
         self.team_size = p.need_staff.sum(axis=1).tolist()
         self.need_days = [np.flatnonzero(p.need_days[n]).tolist() for n in range(p.n_needs)]
-        self.preferred = p.need_preferred
+        self.preferred_of = [set(np.flatnonzero(row).tolist()) for row in p.need_preferred]
         self.options = _options(problem, candidates)
         self.routes: dict[RouteKey, Route] = {}
         self.visits: dict[VisitKey, PlacedVisit] = {}
@@ -312,53 +312,82 @@ class WeekRoutes:
             With the interval of feasible starts and the travel the stop adds; empty when the
             worker has no room that day or that week.
         """
+        key = (worker, day, shift)
+        return [
+            Placement(key, position, lo, hi, extra)
+            for position, lo, hi, extra in self._scan(
+                need, day, worker, shift, append_only, blink, rng, UNLIMITED
+            )
+        ]
+
+    def _scan(
+        self,
+        need: int,
+        day: int,
+        worker: int,
+        shift: int,
+        append_only: bool,
+        blink: float,
+        rng: random.Random | None,
+        below: int,
+    ) -> list[tuple[int, int, int, int]]:
+        """Fitting positions adding less than ``below`` travel minutes, as tuples.
+
+        ``(position, lo, hi, extra travel)``: the fast path of :meth:`placements`.
+        """
         if self.day_count[worker][day] >= self.day_cap[worker]:
             return []
-        key = (worker, day, shift)
-        route = self.routes.get(key)
-        self.work += 1 if route is None else len(route.needs) + 1
+        route = self.routes.get((worker, day, shift))
         tt, n_points = self._tt[self.mode[worker]], self.n_points
         here, duration = self.point[need], self.duration[need]
         lo_n, hi_n = self.window_lo[need], self.window_hi[need]
         week_room = self.week_cap[worker] - self.week_used[worker] - duration
         if week_room < 0:
             return []
+        if week_room < below:
+            below = week_room + 1
         base = self.base[worker]
         if route is None or not route.needs:
+            self.work += 1
             span = self.problem.worker_shifts[worker][day][shift]
             go, back = tt[base * n_points + here], tt[here * n_points + base]
             lo = max(lo_n, span.start + go)
             hi = min(hi_n, span.end - back - duration)
-            if lo <= hi and go + back <= week_room:
-                return [Placement(key, 0, lo, hi, go + back)]
+            if lo <= hi and go + back < below:
+                return [(0, lo, hi, go + back)]
             return []
         found = []
         needs, earliest, latest = route.needs, route.earliest, route.latest
+        point, durations = self.point, self.duration
         count = len(needs)
-        first = count if append_only else 0
-        for position in range(first, count + 1):
+        self.work += count + 1
+        for position in range(count if append_only else 0, count + 1):
             if blink and rng is not None and rng.random() < blink:
                 continue
             if position == 0:
                 prev, ready = base, route.opens
             else:
-                prev = self.point[needs[position - 1]]
-                ready = earliest[position - 1] + self.duration[needs[position - 1]]
+                before = needs[position - 1]
+                prev, ready = point[before], earliest[position - 1] + durations[before]
             if position == count:
                 nxt, due = base, route.closes
             else:
-                nxt, due = self.point[needs[position]], latest[position]
+                nxt, due = point[needs[position]], latest[position]
             go = tt[prev * n_points + here]
-            lo = max(lo_n, ready + go)
+            lo = ready + go
+            if lo < lo_n:
+                lo = lo_n
             if lo > hi_n:
                 continue
             come = tt[here * n_points + nxt]
-            hi = min(hi_n, due - come - duration)
-            if lo > hi:
-                continue
             extra = go + come - tt[prev * n_points + nxt]
-            if extra <= week_room:
-                found.append(Placement(key, position, lo, hi, extra))
+            if extra >= below:
+                continue
+            hi = due - come - duration
+            if hi > hi_n:
+                hi = hi_n
+            if lo <= hi:
+                found.append((position, lo, hi, extra))
         return found
 
     def best_insertion(
@@ -377,17 +406,21 @@ class WeekRoutes:
         if not options:
             return None
         if self.team_size[need] == 1:
-            best: Insertion | None = None
-            preferred = self.preferred[need]
+            preferred = self.preferred_of[need]
+            best_cost, best = UNLIMITED, None
             for worker, shift in options:
-                bonus = 1 if preferred[worker] else 0
-                for place in self.placements(
-                    need, day, worker, shift, append_only=append_only, blink=blink, rng=rng
+                bonus = 1 if worker in preferred else 0
+                for position, lo, hi, extra in self._scan(
+                    need, day, worker, shift, append_only, blink, rng, best_cost + bonus
                 ):
-                    cost = place.extra_travel - bonus
-                    if best is None or cost < best.cost:
-                        best = Insertion(need, day, None, (place,), cost)
-            return best
+                    if extra - bonus < best_cost:
+                        best_cost = extra - bonus
+                        best = (worker, shift, position, lo, hi, extra)
+            if best is None:
+                return None
+            worker, shift, position, lo, hi, extra = best
+            place = Placement((worker, day, shift), position, lo, hi, extra)
+            return Insertion(need, day, None, (place,), best_cost)
         return self._best_team_insertion(need, day, options, append_only, blink, rng)
 
     def _best_team_insertion(
@@ -399,49 +432,51 @@ class WeekRoutes:
         blink: float,
         rng: random.Random | None,
     ) -> Insertion | None:
-        """Cheapest team and common start: members' start intervals must overlap."""
-        by_worker: dict[int, list[Placement]] = {}
-        for worker, shift in options:
-            found = self.placements(
-                need, day, worker, shift, append_only=append_only, blink=blink, rng=rng
-            )
-            if found:
-                by_worker.setdefault(worker, []).extend(found)
-        size = self.team_size[need]
-        if len(by_worker) < size:
-            return None
-        preferred = self.preferred[need]
-        starts = sorted({place.lo for places in by_worker.values() for place in places})
-        best: Insertion | None = None
-        for start in starts:
-            at_start: dict[int, Placement] = {}
-            for worker, places in by_worker.items():
-                for place in places:
-                    if place.lo <= start <= place.hi and (
-                        worker not in at_start or place.extra_travel < at_start[worker].extra_travel
-                    ):
-                        at_start[worker] = place
-            if len(at_start) < size:
-                continue
-            team = self._cheapest_team(need, at_start)
-            if team is None:
-                continue
-            cost = sum(at_start[w].extra_travel - (1 if preferred[w] else 0) for w in team)
-            if best is None or cost < best.cost:
-                best = Insertion(need, day, start, tuple(at_start[w] for w in team), cost)
-        return best
+        """Cheapest valid team and common start: members' start intervals must overlap.
 
-    def _cheapest_team(self, need: int, at_start: dict[int, Placement]) -> tuple[int, ...] | None:
-        """The cheapest valid team among workers free at one start (small exhaustive search)."""
-        problem, size = self.problem, self.team_size[need]
-        ranked = sorted(at_start, key=lambda w: (at_start[w].extra_travel, w))[:TEAM_POOL]
-        for team in sorted(
-            itertools.combinations(ranked, size),
-            key=lambda t: (sum(at_start[w].extra_travel for w in t), t),
-        ):
-            if team_possible(problem, need, np.array(team, dtype=np.int64)):
-                return tuple(int(w) for w in team)
-        return None
+        The best team at some start exists at the earliest start of one of its members'
+        placements, so only those starts are tried; at each, the ``TEAM_POOL`` cheapest
+        workers free then are combined, cheapest combination first.
+        """
+        size, preferred = self.team_size[need], self.preferred_of[need]
+        found: list[tuple[int, int, int, int, int, int, int]] = []
+        for worker, shift in options:
+            bonus = 1 if worker in preferred else 0
+            for position, lo, hi, extra in self._scan(
+                need, day, worker, shift, append_only, blink, rng, UNLIMITED
+            ):
+                found.append((extra - bonus, worker, shift, position, lo, hi, extra))
+        if len({f[1] for f in found}) < size:
+            return None
+        found.sort()
+        rules = self.problem.team_rules
+        best_cost, best = UNLIMITED, None
+        for start in sorted({f[4] for f in found}):
+            free, seen = [], set()
+            for option in found:
+                if option[4] <= start <= option[5] and option[1] not in seen:
+                    seen.add(option[1])
+                    free.append(option)
+                    if len(free) == TEAM_POOL:
+                        break
+            if len(free) < size or sum(f[0] for f in free[:size]) >= best_cost:
+                continue
+            teams = sorted(itertools.combinations(free, size), key=lambda t: sum(f[0] for f in t))
+            for team in teams:
+                cost = sum(f[0] for f in team)
+                if cost >= best_cost:
+                    break
+                if rules.allows(need, (f[1] for f in team)):
+                    best_cost, best = cost, (start, team)
+                    break
+        if best is None:
+            return None
+        start, team = best
+        places = tuple(
+            Placement((worker, day, shift), position, lo, hi, extra)
+            for _, worker, shift, position, lo, hi, extra in team
+        )
+        return Insertion(need, day, start, places, best_cost)
 
     # ----------------------------------------------------------------- changes
     def insert(self, insertion: Insertion) -> None:
@@ -543,27 +578,22 @@ TEAM_POOL = 10
 
 
 def _options(problem: Problem, candidates: Candidates) -> dict[VisitKey, list[tuple[int, int]]]:
-    """``(need, day)`` → the (worker, shift) routes that could take the visit alone."""
+    """``(need, day)`` → the (worker, shift) routes that could take the visit.
+
+    For one-person visits only workers meeting the need's team rows alone are kept.
+    """
     fits = candidates.start_lo <= candidates.start_hi
-    alone = _alone(problem)
-    solo = problem.need_staff.sum(axis=1) == 1
+    rules = problem.team_rules
+    alone: dict[tuple[int, int], bool] = {}
     options: dict[VisitKey, list[tuple[int, int]]] = {}
     for worker, day, shift, need in zip(*np.nonzero(fits), strict=True):
         if shift >= len(problem.worker_shifts[worker][day]):
             continue
-        if solo[need] and not alone[need, worker]:
-            continue
+        if rules.size[need] == 1:
+            pair = (int(need), int(worker))
+            if pair not in alone:
+                alone[pair] = rules.possible(int(need), (int(worker),))
+            if not alone[pair]:
+                continue
         options.setdefault((int(need), int(day)), []).append((int(worker), int(shift)))
     return options
-
-
-def _alone(problem: Problem) -> BoolArray:
-    """``(needs, workers)``: the worker alone has every skill and a wanted language.
-
-    That is what a one-person visit needs beyond role, exclusions and range.
-    """
-    skills, languages = problem.need_skills.astype(np.int64), problem.need_languages
-    lacking = skills @ (~problem.worker_skills).T.astype(np.int64)
-    speaks = languages.astype(np.int64) @ problem.worker_languages.T.astype(np.int64)
-    any_language: BoolArray = np.asarray(~languages.any(axis=1))
-    return np.asarray((lacking == 0) & ((speaks > 0) | any_language[:, None]))

@@ -1,0 +1,95 @@
+"""The team rule as data: per need, rows "at least k members of the visit are in this set".
+
+A visit's team must match ``need.staff`` exactly by size, have at least the asked number of
+each role, hold every asked skill between them and have someone speaking a wanted language.
+Each of these is a row ``(members, at_least)`` over worker indices, built once per problem, so
+checking a team is counting, and a new kind of rule (two adults for a visit to a child, a
+gender match) is a new row, not new code in every part of the solver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from service.matching.problem import N_ROLES
+
+if TYPE_CHECKING:
+    from service.matching.problem import Problem
+
+RowKind = Literal["role", "skill", "language"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """At least ``at_least`` members of a visit's team must be among ``members``.
+
+    ``kind`` and ``code`` say what the row asks for (role code, skill or language index; for a
+    language row the first wanted language), for messages.
+    """
+
+    kind: RowKind
+    code: int
+    members: frozenset[int]
+    at_least: int
+
+
+class TeamRules:
+    """The rows of every need of a problem.
+
+    Parameters
+    ----------
+    problem
+        The week in solver shape.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        by_role = [
+            frozenset(np.flatnonzero(problem.worker_role == r).tolist()) for r in range(N_ROLES)
+        ]
+        by_skill = [
+            frozenset(np.flatnonzero(problem.worker_skills[:, s]).tolist())
+            for s in range(problem.worker_skills.shape[1])
+        ]
+        self.size: list[int] = problem.need_staff.sum(axis=1).tolist()
+        self.rows: list[tuple[Row, ...]] = []
+        for need in range(problem.n_needs):
+            rows = [
+                Row("role", r, by_role[r], int(problem.need_staff[need, r]))
+                for r in range(N_ROLES)
+                if problem.need_staff[need, r]
+            ]
+            rows += [
+                Row("skill", int(s), by_skill[s], 1)
+                for s in np.flatnonzero(problem.need_skills[need])
+            ]
+            wanted = problem.need_languages[need]
+            if wanted.any():
+                speakers = np.flatnonzero(problem.worker_languages[:, wanted].any(axis=1))
+                first = int(np.flatnonzero(wanted)[0])
+                rows.append(Row("language", first, frozenset(speakers.tolist()), 1))
+            self.rows.append(tuple(rows))
+
+    def allows(self, need: int, team: Iterable[int]) -> bool:
+        """Whether ``team`` (distinct workers) is a valid team for a visit of ``need``."""
+        members = set(team)
+        return len(members) == self.size[need] and self.possible(need, members)
+
+    def possible(self, need: int, workers: Iterable[int]) -> bool:
+        """Whether the rows can be met by workers drawn from ``workers``.
+
+        Exact for one-person visits and for exactly ``size`` workers; a relaxation for larger
+        sets (each row is counted on its own).
+        """
+        pool = set(workers)
+        if len(pool) < self.size[need]:
+            return False
+        return all(len(pool & row.members) >= row.at_least for row in self.rows[need])
+
+    def failing(self, need: int, workers: Iterable[int]) -> list[Row]:
+        """The rows ``workers`` cannot meet even all together."""
+        pool = set(workers)
+        return [row for row in self.rows[need] if len(pool & row.members) < row.at_least]
