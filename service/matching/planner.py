@@ -30,6 +30,7 @@ from service.matching.solution import (
     SolveStatus,
     from_schedule,
     quality_key,
+    to_schedule,
     visits_by_priority,
 )
 from service.matching.week_routes import WeekRoutes
@@ -39,6 +40,8 @@ Progress = Callable[[str, float], None]
 
 BOUND_SHARE = 0.2
 """Share of the time limit for the relaxation that bounds each priority."""
+MIN_SEARCH_SECONDS = 0.5
+"""Time left after the bound below which the search does not resume."""
 BASELINE_SHARE = 0.25
 """Share of a wall-clock budget after which no further baseline is started."""
 EXACT_SHARE = 0.6
@@ -106,37 +109,49 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
                 phases=phases,
             )
 
+    state = WeekRoutes.from_schedule(schedule)
+    search = RuinRecreate(state, params.seed)
+
+    def search_then_pick(reserve: float) -> Solution:
+        """Search until ``reserve`` seconds are left; the best of search and baselines."""
+        seconds = max(budget.left() - reserve, 0.0)
+        keep_going, used = budget.clock(lambda: state.work, reserve=reserve)
+        search.run(keep_going, used, on_step=lambda: progress("search", budget.used()))
+        budget.charge(seconds)
+        found = state.to_schedule()
+        found.fill(priority_order(problem, candidates))
+        baselines["search"] = found
+        source, best = _best(problem, baselines)
+        return from_schedule(best, "ruin-recreate" if source == "search" else source)
+
+    bound_seconds = max(params.time_limit * BOUND_SHARE, 0.1)
+    solution = search_then_pick(bound_seconds)
+    t = lap("search", t)
+
     requested = {p: int(problem.need_visits[problem.need_priority == p].sum()) for p in PRIORITIES}
+    planned = visits_by_priority(problem, solution.visits)
     relaxation = build_day_model(problem, candidates)
-    share = max(params.time_limit * BOUND_SHARE, 0.1)
+    share = max(min(bound_seconds, budget.left()), 0.1)
     budget.charge(share)
     bound = solve_assignment(
         relaxation.assignment,
         replace(params, time_limit=share),
-        hint=hint_from_schedule(relaxation, schedule) if params.hints else None,
+        hint=hint_from_schedule(relaxation, to_schedule(problem, candidates, solution))
+        if params.hints
+        else None,
         with_cost=False,
-        strategy="weighted",
+        strategy="tiers",
         tier_caps=requested,
+        stop_after=lambda tier, best: best > planned[tier - 1],
     )
     t = lap("bound", t)
-
-    state = WeekRoutes.from_schedule(schedule)
-    search = RuinRecreate(state, params.seed)
-    seconds = budget.left()
-    keep_going, used = budget.clock(lambda: state.work)
-    search.run(keep_going, used, on_step=lambda: progress("search", budget.used()))
-    budget.charge(seconds)
-    t = lap("search", t)
-    found = state.to_schedule()
-    found.fill(priority_order(problem, candidates))
-    lap("repair", t)
-    baselines["search"] = found
-    source, schedule = _best(problem, baselines)
+    if budget.left() > MIN_SEARCH_SECONDS:
+        solution = search_then_pick(0.0)
+        planned = visits_by_priority(problem, solution.visits)
+        lap("search after bound", t)
     phases["steps"] = float(search.steps)
 
     tier_bound = {p: bound.tier_bound.get(p, requested[p]) for p in PRIORITIES}
-    solution = from_schedule(schedule, "ruin-recreate" if source == "search" else source)
-    planned = visits_by_priority(problem, solution.visits)
     tiers_proven = bound.status == SolveStatus.OPTIMAL and planned == [
         tier_bound[p] for p in PRIORITIES
     ]
