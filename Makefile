@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo run test test-e2e test-postgres lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres
+.PHONY: demo run test test-e2e test-postgres lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres bench-peers
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench-smoke: $(STAMP)
 
 bench-towns: $(STAMP)
 	$(PY) -m benchmarks.towns --sizes 150 600 1500 3000 --seeds 1 2 3
+
+# Mulin against VROOM, PyVRP and OR-Tools Routing on towns they can express exactly, one
+# thread each, every plan checked (benchmarks/peers/; results in benchmarks/results/).
+bench-peers: $(STAMP)
+	$(PY) -m benchmarks.peers --sizes 150 600 1500 --seeds 1 2 3 --time-limits 30
 
 # The service under concurrent clients (a real uvicorn process, a throw-away SQLite database).
 bench-load: $(STAMP)

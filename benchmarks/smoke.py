@@ -3,7 +3,9 @@
 Bars:
 - every instance of gap1–gap12 (OR-Library) is solved to its proven optimum;
 - on small generated towns, every Mulin plan passes the checker and is never below the greedy
-  planner in any priority tier, taken in order.
+  planner in any priority tier, taken in order;
+- on one 150-visit peer-expressible town, the plans of Mulin, its greedy planner, VROOM, PyVRP
+  and OR-Tools Routing all pass the checker (who wins is printed, not gated).
 
 Run: ``python -m benchmarks.smoke`` (exit 1 with the broken bars listed).
 """
@@ -14,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.peers import runner as peers
 from benchmarks.towns import cases_for, gates, markdown, run_cases
 from service.gap import read_gap_file, solve_gap
 from service.matching.assignment import SolveParams
@@ -24,6 +27,8 @@ GAP_FOLDER = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "ga
 GAP_FILES = [f"gap{k}.txt" for k in range(1, 13)]
 GAP_SECONDS = 10.0
 """Time limit per instance; each is expected to be proven optimal well within it."""
+PEER_SECONDS = 5.0
+"""Time limit per solver on the peer town."""
 
 
 def gap_bars(folder: Path = GAP_FOLDER) -> list[str]:
@@ -65,6 +70,12 @@ def main() -> int:
     rows = run_cases(cases_for([150, 600], [1], ["greedy", "mulin"], workers=2, scale=0.5))
     print(markdown(rows))
     broken += gates(rows)
+    peer_rows = peers.run_cases(
+        peers.cases_for([150], [1], [PEER_SECONDS], list(peers.SOLVERS)), log=False
+    )
+    peers.rank(peer_rows)
+    print(peers.markdown(peer_rows))
+    broken += peers.invalid(peer_rows)
     for message in broken:
         print(f"BROKEN: {message}")
     return 1 if broken else 0

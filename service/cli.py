@@ -303,10 +303,24 @@ def generate(
     out_path: Annotated[
         Path | None, typer.Option("--out", help="Write here instead of standard output.")
     ] = None,
+    peer_expressible: Annotated[
+        bool,
+        typer.Option(
+            "--peer-expressible",
+            help="A town public routing solvers express exactly: one worker per visit, one "
+            "visit per need, no resources, one shift a day, no weekly cap.",
+        ),
+    ] = False,
+    capacity: Annotated[
+        float,
+        typer.Option(help="Factor on the number of social workers; below 1 a scarcer town."),
+    ] = 1.0,
 ) -> None:
     """Generate a synthetic town's week shaped by the municipal rules."""
     try:
-        town = generate_town(villages, needs, seed)
+        town = generate_town(
+            villages, needs, seed, peer_expressible=peer_expressible, capacity=capacity
+        )
     except ValueError as error:
         err.print(str(error))
         raise typer.Exit(EXIT_INVALID_INPUT) from None

@@ -6,6 +6,10 @@ workers based in village rooms, a liaison and a handful of volunteers per villag
 resource library, and a needs archive skewed towards the elderly, children and the disabled.
 Beyond the rules' minimum, the number of social workers grows with the requested visits so that
 capacity stays a little short of demand, as it is in practice: a planner must choose.
+
+With ``peer_expressible`` the town is one that public routing solvers can state exactly (one
+worker per visit, one visit per need, no resources, one shift a day, no weekly cap); with
+``capacity`` below 1 it has fewer social workers than the calibration, so more goes unserved.
 """
 
 from __future__ import annotations
@@ -582,15 +586,16 @@ def _volunteer(rng: Generator, worker_id: str, names: set[str], village: Village
     )
 
 
-def _social_worker_counts(villages: list[Village], visits: int) -> tuple[int, int]:
+def _social_worker_counts(villages: list[Village], visits: int, capacity: float) -> tuple[int, int]:
     """Count the station's and the village rooms' social workers.
 
     The rules' minimum (four at the station, one per two villages), or more in a busy week:
-    the station's share follows the communities around it, the rooms' share the villages.
+    the station's share follows the communities around it, the rooms' share the villages,
+    both scaled by ``capacity``.
     """
     central = sum(v.kind == "community" for v in villages) / len(villages)
-    station = round(visits * central / _VISITS_PER_SOCIAL_WORKER)
-    rooms = round(visits * (1 - central) / _VISITS_PER_SOCIAL_WORKER)
+    station = round(visits * central / _VISITS_PER_SOCIAL_WORKER * capacity)
+    rooms = round(visits * (1 - central) / _VISITS_PER_SOCIAL_WORKER * capacity)
     least_rooms = math.ceil(len(villages) / _VILLAGES_PER_SOCIAL_WORKER)
     return max(_MIN_STATION_SOCIAL_WORKERS, station), max(least_rooms, rooms)
 
@@ -628,14 +633,14 @@ def _cover_skills_and_languages(station_workers: list[Worker]) -> None:
 
 
 def _make_workers(
-    rng: Generator, villages: list[Village], centre: Location, visits: int
+    rng: Generator, villages: list[Village], centre: Location, visits: int, capacity: float
 ) -> tuple[list[Worker], dict[str, list[Worker]]]:
     """Draw station and village social workers, one liaison and 2–4 volunteers a village.
 
     Returns every worker, and the workers based in each village by village id.
     """
     names: set[str] = set()
-    station_count, room_count = _social_worker_counts(villages, visits)
+    station_count, room_count = _social_worker_counts(villages, visits, capacity)
     rooms = _rooms_with_social_worker(rng, villages, centre, room_count)
     sw_width = _width(station_count + len(rooms), 2)
     station = [
@@ -780,6 +785,7 @@ class _Town:
     villages: list[Village]
     locals_by_village: dict[str, list[Worker]]
     resources: list[_ResourceKind]
+    peer_expressible: bool = False
 
 
 def _continuity(rng: Generator, need: Need, locals_: list[Worker]) -> tuple[list[str], list[str]]:
@@ -856,7 +862,7 @@ def _need(rng: Generator, need_id: str, home: _Home, most_visits: int, town: _To
         rng, need, town.locals_by_village[village.id]
     )
     need.resources = _requested_resources(rng, groups, town.resources)
-    return need
+    return _peer_need(need) if town.peer_expressible else need
 
 
 def _make_needs(rng: Generator, visits: int, town: _Town) -> list[Need]:
@@ -876,6 +882,36 @@ def _make_needs(rng: Generator, visits: int, town: _Town) -> list[Need]:
         needs.append(_need(rng, f"n{len(needs) + 1:0{width}d}", home, remaining, town))
         remaining -= needs[-1].visits
     return needs
+
+
+# --- towns the public routing solvers can express --------------------------------------------
+
+
+def _peer_need(need: Need) -> Need:
+    """One worker, one visit, nothing handed over, not mandatory, no preferred worker.
+
+    A team (social worker + volunteer, or + liaison) keeps its professional, the social worker.
+    """
+    roles: list[StaffKey] = [key for key in need.staff if key != "any"]
+    single: StaffKey = "social_worker" if "social_worker" in roles else (roles or ["any"])[0]
+    return need.model_copy(
+        update={
+            "staff": {single: 1},
+            "visits": 1,
+            "resources": [],
+            "mandatory": False,
+            "preferred_workers": [],
+        }
+    )
+
+
+def _peer_worker(worker: Worker) -> Worker:
+    """One shift a day, from the first shift's start to the last one's end; no weekly cap."""
+    availability: dict[Day, list[Shift]] = {
+        day: [(min(a for a, _ in shifts), max(b for _, b in shifts))]
+        for day, shifts in worker.availability.items()
+    }
+    return worker.model_copy(update={"availability": availability, "max_minutes_per_week": None})
 
 
 # --- resources --------------------------------------------------------------------------------
@@ -939,6 +975,8 @@ def generate_town(
     *,
     week_start: dt.date = DEFAULT_WEEK_START,
     name: str | None = None,
+    peer_expressible: bool = False,
+    capacity: float = 1.0,
 ) -> Scenario:
     """Generate a synthetic town's week shaped by the municipal rules.
 
@@ -956,6 +994,16 @@ def generate_town(
         The Monday of the planned week.
     name
         Scenario name; by default one naming the size and seed.
+    peer_expressible
+        Make a town that public routing solvers can express exactly: every visit needs one
+        worker (``{"any": 1}`` or one of a single role; a team keeps its social worker), every
+        need one visit, no resources requested or stocked, no mandatory need and no preferred
+        worker, every worker one shift a day (first start to last end) and no weekly minute
+        cap. Roles, skills, languages, exclusions, ranges, daily visit caps, multi-day windows
+        and priorities are kept. Off, the town is exactly the default one.
+    capacity
+        Factor on the calibrated number of social workers (the rules' minimum still holds):
+        below 1 a scarcer town, where more visits cannot be served.
 
     Returns
     -------
@@ -965,17 +1013,21 @@ def generate_town(
     Raises
     ------
     ValueError
-        When ``villages`` is not from 1 to ``MAX_VILLAGES``, ``needs`` is negative, or
-        ``week_start`` is not a Monday.
+        When ``villages`` is not from 1 to ``MAX_VILLAGES``, ``needs`` is negative,
+        ``week_start`` is not a Monday, or ``capacity`` is not positive.
     """
     _check_arguments(villages, needs, week_start)
+    if not capacity > 0:
+        raise ValueError("capacity <= 0 not understood.")
     rng = np.random.default_rng(seed)
     centre = Location(lat=_CENTRE_LAT, lon=_CENTRE_LON)
     village_list = _make_villages(rng, villages, centre)
-    workers, locals_by_village = _make_workers(rng, village_list, centre, needs)
+    workers, locals_by_village = _make_workers(rng, village_list, centre, needs, capacity)
     kinds = _resource_kinds(rng)
-    town = _Town(village_list, locals_by_village, kinds)
+    town = _Town(village_list, locals_by_village, kinds, peer_expressible)
     need_list = _make_needs(rng, needs, town)
+    if peer_expressible:
+        workers = [_peer_worker(worker) for worker in workers]
     return Scenario(
         format=SCENARIO_FORMAT,
         name=name or f"Generated town: {villages} villages, {needs} visits, seed {seed}",
@@ -983,7 +1035,7 @@ def generate_town(
         station=Station(id="station", name="镇社会工作站", location=centre),
         villages=village_list,
         workers=workers,
-        resources=_stock(rng, kinds, need_list),
+        resources=[] if peer_expressible else _stock(rng, kinds, need_list),
         needs=need_list,
     )
 

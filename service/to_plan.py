@@ -13,7 +13,6 @@ from service.to_solver import Indexed
 from service.wire.common import DAYS, ResourceAmount, minutes_to_time
 from service.wire.plan import (
     PLAN_FORMAT,
-    Metrics,
     Plan,
     PlannedVisit,
     Reason,
@@ -23,6 +22,7 @@ from service.wire.plan import (
     SolverInfo,
     Stop,
     Unmet,
+    visit_metrics,
 )
 from service.wire.scenario import Scenario
 
@@ -238,25 +238,18 @@ def to_plan(
         bool(problem.need_preferred[v.need, list(v.team)].any()) for v in solution.visits
     )
     mandatory_unmet = any(problem.need_mandatory[e.need] and e.missing_visits > 0 for e in unserved)
-    metrics = Metrics(
-        visits_requested=sum(requested.values()),
-        visits_planned=len(visits),
-        coverage_by_priority={
-            str(p): planned[p] / requested[p] for p in PRIORITIES if requested[p]
-        },
-        travel_minutes=sum(r.travel_minutes for r in routes),
-        service_minutes=sum(r.service_minutes for r in routes),
-        requested_by_priority={str(p): requested[p] for p in PRIORITIES if requested[p]},
-        planned_by_priority={str(p): planned[p] for p in PRIORITIES if requested[p]},
-        bound_by_priority=(
-            {str(p): solution.bound_by_priority[p] for p in PRIORITIES if requested[p]}
-            if solution.bound_by_priority is not None
-            else {}
-        ),
-        resource_units_requested=int(problem.need_request.sum()),
-        resource_units_given=int(solution.given.sum()),
-        preferred_worker_visits=preferred,
-        shortages=[_shortage(s, indexed, scenario, language) for s in shortages],
+    metrics = visit_metrics(requested, planned, routes).model_copy(
+        update={
+            "bound_by_priority": (
+                {str(p): solution.bound_by_priority[p] for p in PRIORITIES if requested[p]}
+                if solution.bound_by_priority is not None
+                else {}
+            ),
+            "resource_units_requested": int(problem.need_request.sum()),
+            "resource_units_given": int(solution.given.sum()),
+            "preferred_worker_visits": preferred,
+            "shortages": [_shortage(s, indexed, scenario, language) for s in shortages],
+        }
     )
     gap = None
     if bound:

@@ -144,6 +144,18 @@ def test_generate_writes_a_scenario_that_parses(tmp_path: Path) -> None:
     assert sum(need.visits for need in scenario.needs) == 20
 
 
+def test_generate_peer_expressible(tmp_path: Path) -> None:
+    """``generate --peer-expressible`` writes a town of one-worker, one-visit needs."""
+    out = tmp_path / "town.json"
+    result = mulin(
+        "generate", "--villages", "3", "--needs", "20", "--peer-expressible", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    scenario = load_scenario(out)
+    assert len(scenario.needs) == 20
+    assert all(need.visits == 1 and sum(need.staff.values()) == 1 for need in scenario.needs)
+
+
 @pytest.mark.parametrize(
     ("which", "tag"), [("scenario", "mulin.scenario/1"), ("plan", "mulin.plan/1")]
 )

@@ -194,6 +194,71 @@ def test_preferred_and_excluded_are_local(town: Scenario) -> None:
             assert bases[worker_id] == villages[need.village]
 
 
+# --- towns the public routing solvers can express --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def peer_town() -> Scenario:
+    """A generated town made for the peer benchmark."""
+    return generate_town(villages=12, needs=300, seed=11, peer_expressible=True)
+
+
+def test_peer_option_off_is_the_default_town() -> None:
+    """peer_expressible=False and capacity=1 give the byte-identical default town."""
+    plain = generate_town(6, 80, seed=3)
+    assert _json(generate_town(6, 80, seed=3, peer_expressible=False, capacity=1.0)) == _json(plain)
+
+
+def test_peer_town_needs_one_worker_once(peer_town: Scenario) -> None:
+    """Every need of a peer town asks one worker of one role (or any) for one visit."""
+    assert len(peer_town.needs) == 300
+    for need in peer_town.needs:
+        assert need.visits == 1
+        assert len(need.staff) == 1
+        assert next(iter(need.staff.values())) == 1
+        assert not need.resources and not need.mandatory and not need.preferred_workers
+
+
+def test_peer_town_workers_have_one_shift_and_no_weekly_cap(peer_town: Scenario) -> None:
+    """Every worker of a peer town has one shift a day and no weekly minute cap."""
+    assert not peer_town.resources
+    for worker in peer_town.workers:
+        assert worker.max_minutes_per_week is None
+        assert all(len(shifts) == 1 for shifts in worker.availability.values())
+
+
+def test_peer_town_keeps_the_hard_rules(peer_town: Scenario) -> None:
+    """A peer town still has roles, skills, languages, exclusions, ranges and multi-day windows."""
+    needs = peer_town.needs
+    assert {key for need in needs for key in need.staff} >= {"any", "social_worker", "liaison"}
+    assert any(need.skills for need in needs) and any(need.languages for need in needs)
+    assert any(need.excluded_workers for need in needs)
+    assert all(len(need.window.days) >= 3 for need in needs)
+    assert {need.priority for need in needs} == {1, 2, 3, 4, 5}
+    assert all(w.max_travel_minutes and w.max_visits_per_day for w in peer_town.workers)
+
+
+def test_peer_town_parses(peer_town: Scenario) -> None:
+    """A peer town passes shape and cross-reference validation."""
+    assert parse_scenario(peer_town.model_dump_json(by_alias=True, exclude_none=True)).needs
+
+
+def test_lower_capacity_means_fewer_social_workers() -> None:
+    """A capacity below 1 draws fewer social workers than the calibration."""
+
+    def social_workers(capacity: float) -> int:
+        town = generate_town(25, 600, seed=1, capacity=capacity)
+        return sum(worker.role == "social_worker" for worker in town.workers)
+
+    assert social_workers(0.6) < social_workers(1.0)
+
+
+def test_capacity_must_be_positive() -> None:
+    """A capacity of zero is refused with a short message."""
+    with pytest.raises(ValueError, match=r"^capacity <= 0 not understood\.$"):
+        generate_town(3, 10, seed=0, capacity=0.0)
+
+
 # --- arguments ---------------------------------------------------------------------------------
 
 

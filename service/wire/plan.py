@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pydantic import Field
@@ -116,6 +117,35 @@ class Metrics(WireModel):
     resource_units_given: Count | None = None
     preferred_worker_visits: Count | None = None
     shortages: list[Shortage] = Field(default_factory=list)
+
+
+def visit_metrics(
+    requested: Mapping[int, int], planned: Mapping[int, int], routes: Sequence[Route]
+) -> Metrics:
+    """The metrics of a plan's visits and routes (extras such as bounds left empty).
+
+    Parameters
+    ----------
+    requested, planned
+        Visits per priority; only priorities with requested visits are reported per priority.
+    routes
+        The plan's routes, whose minutes add up to the totals.
+
+    Returns
+    -------
+    Metrics
+        Totals, and coverage, requested and planned visits per priority.
+    """
+    asked = [p for p in sorted(requested) if requested[p]]
+    return Metrics(
+        visits_requested=sum(requested.values()),
+        visits_planned=sum(planned.values()),
+        coverage_by_priority={str(p): planned.get(p, 0) / requested[p] for p in asked},
+        travel_minutes=sum(r.travel_minutes for r in routes),
+        service_minutes=sum(r.service_minutes for r in routes),
+        requested_by_priority={str(p): requested[p] for p in asked},
+        planned_by_priority={str(p): planned.get(p, 0) for p in asked},
+    )
 
 
 class Plan(WireModel):
