@@ -42,6 +42,8 @@ class SearchParams:
         Start and end temperatures, in travel minutes.
     retry
         Unserved needs offered per step beyond those near the ruin.
+    nearest
+        Workers whose routes a one-person visit tries first (granular neighbourhood).
     """
 
     removed: float = 10.0
@@ -50,9 +52,12 @@ class SearchParams:
     hot: float = 5.0
     cold: float = 0.2
     retry: int = 8
+    nearest: int = 16
 
 
-def recreate(state: WeekRoutes, needs: list[int], rng: random.Random, blink: float = 0.0) -> int:
+def recreate(
+    state: WeekRoutes, needs: list[int], rng: random.Random, blink: float = 0.0, nearest: int = 0
+) -> int:
     """Insert missing visits of ``needs`` in the given order, each at its cheapest place.
 
     Parameters
@@ -65,6 +70,8 @@ def recreate(state: WeekRoutes, needs: list[int], rng: random.Random, blink: flo
         Random source of the blinks.
     blink
         Probability of skipping a position.
+    nearest
+        Granular search: the routes of this many nearest workers first (0: all).
 
     Returns
     -------
@@ -76,7 +83,7 @@ def recreate(state: WeekRoutes, needs: list[int], rng: random.Random, blink: flo
         while state.missing(need) > 0:
             best: Insertion | None = None
             for day in state.need_days[need]:
-                found = state.best_insertion(need, day, blink=blink, rng=rng)
+                found = state.best_insertion(need, day, blink=blink, rng=rng, nearest=nearest)
                 if found is not None and (best is None or found.cost < best.cost):
                     best = found
             if best is None:
@@ -200,7 +207,7 @@ class RuinRecreate:
             state.checkpoint()
             removed = self._ruin()
             offered = self._order(removed + self._unserved_nearby(removed, unserved))
-            recreate(state, offered, rng, params.blink)
+            recreate(state, offered, rng, params.blink, params.nearest)
             self.steps += 1
             if on_step is not None and self.steps % REPORT_EVERY == 0:
                 on_step()

@@ -161,6 +161,9 @@ class WeekRoutes:
         self.travel = 0
         self.work = 0
         """Route positions examined so far: the deterministic clock of repeatable searches."""
+        self.version = [0] * p.n_workers
+        """Per worker, a counter bumped at every change of its routes (validates the cache)."""
+        self._cache: dict[VisitKey, tuple[list[int], Insertion | None]] = {}
         self._journal: _Journal | None = None
 
     # ----------------------------------------------------------------- basics
@@ -209,6 +212,7 @@ class WeekRoutes:
         self.served = list(snapshot.served)
         self.travel = snapshot.travel
         self._journal = None
+        self._cache.clear()
 
     # ----------------------------------------------------------------- undo
     def checkpoint(self) -> None:
@@ -240,6 +244,7 @@ class WeekRoutes:
                 self.days_of[need].add(day)
         for worker, used in journal.week_used.items():
             self.week_used[worker] = used
+            self.version[worker] += 1
         for (worker, day), count in journal.day_count.items():
             self.day_count[worker][day] = count
         self.served = journal.served
@@ -398,17 +403,48 @@ class WeekRoutes:
         append_only: bool = False,
         blink: float = 0.0,
         rng: random.Random | None = None,
+        nearest: int = 0,
     ) -> Insertion | None:
-        """The cheapest valid way to add a visit of ``need`` on ``day`` (``None``: none)."""
+        """The cheapest valid way to add a visit of ``need`` on ``day`` (``None``: none).
+
+        With ``nearest`` > 0 a one-person visit looks at the routes of the ``nearest`` workers
+        based closest first and at the others only if none of those has room (granular
+        neighbourhoods, as in PyVRP). Answers are cached per (need, day) and reused while
+        none of the workers who could go has changed.
+        """
         if day in self.days_of[need]:
             return None
         options = self.options.get((need, day))
         if not options:
             return None
+        version = self.version
+        cached = self._cache.get((need, day))
+        if cached is not None and not append_only:
+            stamps, found = cached
+            if all(version[w] == s for (w, _), s in zip(options, stamps, strict=True)):
+                return found
+        found = self._evaluate(need, day, options, append_only, blink, rng, nearest)
+        if not append_only:
+            self._cache[(need, day)] = ([version[w] for w, _ in options], found)
+        return found
+
+    def _evaluate(
+        self,
+        need: int,
+        day: int,
+        options: list[tuple[int, int]],
+        append_only: bool,
+        blink: float,
+        rng: random.Random | None,
+        nearest: int,
+    ) -> Insertion | None:
+        """:meth:`best_insertion` without its cache."""
         if self.team_size[need] == 1:
             preferred = self.preferred_of[need]
             best_cost, best = UNLIMITED, None
-            for worker, shift in options:
+            for tried, (worker, shift) in enumerate(options):
+                if tried == nearest and best is not None:
+                    break
                 bonus = 1 if worker in preferred else 0
                 for position, lo, hi, extra in self._scan(
                     need, day, worker, shift, append_only, blink, rng, best_cost + bonus
@@ -497,6 +533,7 @@ class WeekRoutes:
             worker = route.worker
             self.week_used[worker] += self.duration[need] + route.travel - before
             self.day_count[worker][day] += 1
+            self.version[worker] += 1
             self.travel += route.travel - before
         if self._journal is not None and at not in self._journal.visits:
             self._journal.visits[at] = self.visits.get(at)
@@ -518,6 +555,7 @@ class WeekRoutes:
             worker = route.worker
             self.week_used[worker] -= self.duration[need] + before - route.travel
             self.day_count[worker][day] -= 1
+            self.version[worker] += 1
             self.travel -= before - route.travel
         if self._journal is not None and at not in self._journal.visits:
             self._journal.visits[at] = placed
@@ -578,7 +616,7 @@ TEAM_POOL = 10
 
 
 def _options(problem: Problem, candidates: Candidates) -> dict[VisitKey, list[tuple[int, int]]]:
-    """``(need, day)`` → the (worker, shift) routes that could take the visit.
+    """``(need, day)`` → the (worker, shift) routes that could take the visit, nearest first.
 
     For one-person visits only workers meeting the need's team rows alone are kept.
     """
@@ -596,4 +634,6 @@ def _options(problem: Problem, candidates: Candidates) -> dict[VisitKey, list[tu
             if not alone[pair]:
                 continue
         options.setdefault((int(need), int(day)), []).append((int(worker), int(shift)))
+    for (need, _), found in options.items():
+        found.sort(key=lambda option: (int(candidates.oneway[option[0], need]), option))
     return options
