@@ -88,7 +88,7 @@ def meaningful_bounds(planned: dict[str, int], bounds: dict[str, int]) -> dict[s
 
 
 def _summary(plan: Plan, language: Language) -> None:
-    """Print the plan's figures: per priority, totals, status, gap, time, unmet, shortages."""
+    """Print the plan's figures, its unmet needs, warnings and shortages."""
     m = plan.metrics
     table = Table(title=f"{say(language, 'summary.title')}: {plan.scenario}")
     for key in ("priority", "requested", "planned", "bound", "coverage"):
@@ -127,6 +127,14 @@ def _summary(plan: Plan, language: Language) -> None:
             )
         if len(plan.unmet) > 8:
             out.print(f"  … {len(plan.unmet) - 8}")
+    if plan.warnings:
+        out.print(f"[bold]{say(language, 'summary.warnings')}[/] ({len(plan.warnings)}):")
+        for warning in plan.warnings[:8]:
+            out.print(
+                escape(f"  {warning.path} [{warning.code}] {warning.message}"), highlight=False
+            )
+        if len(plan.warnings) > 8:
+            out.print(f"  … {len(plan.warnings) - 8}")
     if m.shortages:
         out.print(f"[bold]{say(language, 'summary.shortages')}[/]:")
         for shortage in m.shortages:
@@ -294,8 +302,7 @@ def schema(
     which: Annotated[str, typer.Argument(help="scenario or plan")],
 ) -> None:
     """Print the JSON Schema of the scenario or plan format."""
-    models = {"scenario": Scenario, "plan": Plan}
-    if which not in models:
+    if which not in ("scenario", "plan"):
         err.print(f"which: {which!r} is not one of scenario, plan")
         raise typer.Exit(EXIT_INVALID_INPUT)
     sys.stdout.write(json_schema(which) + "\n")

@@ -18,6 +18,15 @@ ReasonCode = Literal[
     "capacity_exhausted",
     "resource_out_of_stock",
     "excluded",
+    "not_eligible",
+    "too_few_days",
+    "window_too_short",
+]
+WarningCode = Literal[
+    "not_eligible",
+    "too_few_days",
+    "window_too_short",
+    "preferred_and_excluded",
 ]
 
 
@@ -84,6 +93,14 @@ class Unmet(WireModel):
     reasons: list[Reason] = Field(min_length=1)
 
 
+class PlanWarning(WireModel):
+    """A record of the scenario accepted but not servable as written (see the spec)."""
+
+    code: WarningCode
+    path: str = Field(description="JSON path of the field at fault, e.g. needs[12].visits.")
+    message: str
+
+
 class Shortage(WireModel):
     """A shortage: one more worker with this role, skill or language would serve more visits."""
 
@@ -129,3 +146,7 @@ class Plan(WireModel):
     routes: list[Route] = Field(default_factory=list)
     unmet: list[Unmet] = Field(default_factory=list)
     metrics: Metrics
+    warnings: list[PlanWarning] = Field(
+        default_factory=list,
+        description="One entry per accepted record that cannot be served as written.",
+    )

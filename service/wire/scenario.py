@@ -194,16 +194,6 @@ class Need(WireModel):
             raise PydanticCustomError("staff_large", "a visit may need at most 10 workers", {})
         return value
 
-    @model_validator(mode="after")
-    def _enough_days(self) -> Need:
-        if self.visits > len(self.window.days):
-            raise PydanticCustomError(
-                "visits_days",
-                "{visits} visits need {visits} different days but window.days has {days}",
-                {"visits": self.visits, "days": len(self.window.days)},
-            )
-        return self
-
     def staff_total(self) -> int:
         """Number of workers one visit needs."""
         return sum(self.staff.values())
