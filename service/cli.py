@@ -218,7 +218,7 @@ def replan(
     except InvalidDocument as error:
         _fail_invalid(say(language, "invalid.replan"), error)
         return
-    violations = check_plan(replanned.week, replanned.plan)
+    violations = check_plan(replanned.week, replanned.plan, replan=True)
     if out_path is not None:
         out_path.write_text(
             replanned.plan.model_dump_json(by_alias=True, exclude_none=True, indent=2),
@@ -256,6 +256,16 @@ def check(
     scenario: Annotated[Path, typer.Argument(help="Scenario file.")],
     plan: Annotated[Path, typer.Argument(help="Plan file to check against it.")],
     lang: LangOption = None,  # type: ignore[assignment]
+    replan: Annotated[
+        bool,
+        typer.Option(
+            "--replan",
+            help=(
+                "The plan re-plans the rest of the week (the scenario is the week as it now "
+                "stands): reasons about availability and stock are not judged."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Check a plan against the spec's rules: exit 0 if valid, 1 with the violations."""
     language = _pick_language(lang)
@@ -265,7 +275,7 @@ def check(
     except InvalidDocument as error:
         _fail_invalid(say(language, "invalid.plan"), error)
         return
-    violations = check_plan(loaded, loaded_plan)
+    violations = check_plan(loaded, loaded_plan, replan=replan)
     if not violations:
         out.print(say(language, "check.valid"))
         return

@@ -128,3 +128,13 @@ def test_share_out_of_range_is_refused() -> None:
     """make_inconsistent refuses a share outside 0..1."""
     with pytest.raises(ValueError, match="between 0 and 1"):
         make_inconsistent(TINY, 1.5, 0)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_diagnosis_and_checker_agree_on_generated_towns(seed: int) -> None:
+    """Every reason the planner gives for a partly spoilt generated town holds by the checker."""
+    bad, _ = make_inconsistent(generate_town(6, 70, seed), 0.2, seed)
+    scenario = parse_scenario(bad.model_dump_json(by_alias=True, exclude_none=True))
+    plan = plan_week(scenario, PlanOptions(time_limit=1, workers=1, seed=seed))
+    assert plan.unmet
+    assert [v.message for v in check_plan(scenario, plan)] == []

@@ -227,7 +227,7 @@ class PlanRunner:
             return
         plan_text, changes = str(outcome[1]), outcome[2]
         plan = parse_plan(plan_text)
-        violations = check_plan(scenario, plan)
+        violations = check_plan(scenario, plan, replan=work.replan is not None)
         if violations:
             codes = sorted({f"rule {v.rule} {v.code}" for v in violations})
             log.error("plan job %s: the plan breaks %s", job_id, ", ".join(codes))
