@@ -26,6 +26,8 @@ from service.wire.scenario import Need, Scenario
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_PROBLEMS = 1000
+"""Problems listed in one answer; the rest are counted (bad input must not get a huge answer)."""
 
 
 class InvalidDocument(ValueError):
@@ -38,6 +40,12 @@ class InvalidDocument(ValueError):
     """
 
     def __init__(self, problems: list[str]) -> None:
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = [
+                *problems[:MAX_PROBLEMS],
+                f"(root): {more} more problem(s) not listed: only the first {MAX_PROBLEMS} are",
+            ]
         super().__init__("\n".join(problems))
         self.problems = problems
 

@@ -21,13 +21,13 @@ from service.api import archive
 from service.api.archive import Kind
 from service.api.auth import Caller
 from service.api.errors import unstorable_values
-from service.loading import check_references
+from service.loading import MAX_PROBLEMS, check_references
 from service.messages import Language
 from service.storage import convert, repository
 from service.storage.models import Archive, AuditAction, Station
 from service.tabular.layout import NEEDS, RESOURCES, Layout
 from service.tabular.merge import Change, Mode, merge
-from service.tabular.problems import RowError
+from service.tabular.problems import RowError, file_error
 from service.tabular.reading import Parsed, parse
 from service.tabular.references import Origin, reference_errors, reference_warnings
 from service.tabular.writing import xlsx_bytes
@@ -86,11 +86,17 @@ class ImportRejected(Exception):
     Parameters
     ----------
     errors
-        Every problem, by row and column.
+        Every problem, by row and column; past :data:`service.loading.MAX_PROBLEMS` only
+        counted, in a last file-level entry.
     """
 
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} problem(s)")
+        if len(errors) > MAX_PROBLEMS:
+            more = file_error(
+                "file.more_problems", count=len(errors) - MAX_PROBLEMS, limit=MAX_PROBLEMS
+            )
+            errors = [*errors[:MAX_PROBLEMS], more]
         self.errors = errors
 
 

@@ -42,7 +42,8 @@ ERROR_CHARS = 4000
 START_METHOD = "forkserver"
 """How children start: from a small server process that imported the planner once (fast, and
 safe beside the service's threads)."""
-PRELOAD = ["service.api.solving"]
+PRELOAD = ["service.api.lifeline", "service.api.solving"]
+"""Imported once by the forkserver: the first makes it end with the service."""
 INTERRUPTED = "the service stopped while this plan was being made; request it again"
 
 

@@ -27,6 +27,8 @@ TEXT: dict[Language, dict[str, str]] = {
         "file.no_header": "表格没有表头行",
         "file.no_rows": "表格只有表头，没有数据行",
         "file.too_many_rows": "数据行超过 {limit} 行：请分成多个文件导入",
+        "file.sheet_too_big": "工作表有 {rows} 行（上限 {limit} 行）：请删去空行或分成多个文件导入",
+        "file.more_problems": "另有 {count} 处问题未列出（只列前 {limit} 处）",
         "header.unknown": "无法识别的列名「{header}」；可用的列名见导入说明",
         "header.missing": "缺少必需的列「{header}」",
         "header.twice": "列「{header}」与第 {other} 列重复（指向同一字段）",
@@ -109,6 +111,10 @@ TEXT: dict[Language, dict[str, str]] = {
         "file.no_header": "the table has no header row",
         "file.no_rows": "the table has a header but no data rows",
         "file.too_many_rows": "more than {limit} data rows: split the file",
+        "file.sheet_too_big": (
+            "the sheet spans {rows} rows (at most {limit}): delete empty rows or split the file"
+        ),
+        "file.more_problems": "{count} more problem(s) not listed: only the first {limit} are",
         "header.unknown": "unknown column '{header}'; see the import guide for the columns",
         "header.missing": "the required column '{header}' is missing",
         "header.twice": "column '{header}' repeats column {other} (the same field)",
