@@ -138,3 +138,11 @@ def test_diagnosis_and_checker_agree_on_generated_towns(seed: int) -> None:
     plan = plan_week(scenario, PlanOptions(time_limit=1, workers=1, seed=seed))
     assert plan.unmet
     assert [v.message for v in check_plan(scenario, plan)] == []
+
+
+def test_a_short_window_with_too_few_days_gives_both_reasons() -> None:
+    """Both facts are reported when a need's window is too short and has too few days (fuzz)."""
+    scenario = _tiny_with(1, duration_minutes=180, visits=3)
+    plan = plan_week(scenario, QUICK)
+    assert check_plan(scenario, plan) == []
+    assert _reasons(plan, "n002") == {"window_too_short", "too_few_days"}

@@ -93,14 +93,13 @@ def _visit_findings(
     problem: Problem, candidates: Candidates, solution: Solution, need: int, missing: int
 ) -> list[Finding]:
     """The reasons one need is short of ``missing`` visits: first what its record rules out."""
-    if problem.need_to[need] - problem.need_from[need] < problem.need_duration[need]:
-        return [Finding("window_too_short")]
     window = tuple(int(d) for d in np.flatnonzero(problem.need_days[need]))
     beyond = int(problem.need_visits[need]) - len(window)
-    if beyond <= 0:
-        return _staffing_findings(problem, candidates, solution, need)
-    found = [Finding("too_few_days", days=window)]
-    if missing > beyond:
+    too_short = problem.need_to[need] - problem.need_from[need] < problem.need_duration[need]
+    found = [Finding("window_too_short")] if too_short else []
+    if beyond > 0:
+        found.append(Finding("too_few_days", days=window))
+    if not too_short and missing > max(beyond, 0):
         found += _staffing_findings(problem, candidates, solution, need)
     return found
 
