@@ -88,7 +88,7 @@ def meaningful_bounds(planned: dict[str, int], bounds: dict[str, int]) -> dict[s
 
 
 def _summary(plan: Plan, language: Language) -> None:
-    """Print the plan's figures: per priority, totals, status, gap, time, unmet, shortages."""
+    """Print the plan's figures, its unmet needs, warnings and shortages."""
     m = plan.metrics
     table = Table(title=f"{say(language, 'summary.title')}: {plan.scenario}")
     for key in ("priority", "requested", "planned", "bound", "coverage"):
@@ -127,6 +127,14 @@ def _summary(plan: Plan, language: Language) -> None:
             )
         if len(plan.unmet) > 8:
             out.print(f"  … {len(plan.unmet) - 8}")
+    if plan.warnings:
+        out.print(f"[bold]{say(language, 'summary.warnings')}[/] ({len(plan.warnings)}):")
+        for warning in plan.warnings[:8]:
+            out.print(
+                escape(f"  {warning.path} [{warning.code}] {warning.message}"), highlight=False
+            )
+        if len(plan.warnings) > 8:
+            out.print(f"  … {len(plan.warnings) - 8}")
     if m.shortages:
         out.print(f"[bold]{say(language, 'summary.shortages')}[/]:")
         for shortage in m.shortages:
@@ -238,7 +246,7 @@ def replan(
     except InvalidDocument as error:
         _fail_invalid(say(language, "invalid.replan"), error)
         return
-    violations = check_plan(replanned.week, replanned.plan)
+    violations = check_plan(replanned.week, replanned.plan, replan=True)
     if out_path is not None:
         out_path.write_text(
             replanned.plan.model_dump_json(by_alias=True, exclude_none=True, indent=2),
@@ -276,6 +284,16 @@ def check(
     scenario: Annotated[Path, typer.Argument(help="Scenario file.")],
     plan: Annotated[Path, typer.Argument(help="Plan file to check against it.")],
     lang: LangOption = None,  # type: ignore[assignment]
+    replan: Annotated[
+        bool,
+        typer.Option(
+            "--replan",
+            help=(
+                "The plan re-plans the rest of the week (the scenario is the week as it now "
+                "stands): reasons about availability and stock are not judged."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Check a plan against the spec's rules: exit 0 if valid, 1 with the violations."""
     language = _pick_language(lang)
@@ -285,7 +303,7 @@ def check(
     except InvalidDocument as error:
         _fail_invalid(say(language, "invalid.plan"), error)
         return
-    violations = check_plan(loaded, loaded_plan)
+    violations = check_plan(loaded, loaded_plan, replan=replan)
     if not violations:
         out.print(say(language, "check.valid"))
         return
@@ -336,8 +354,7 @@ def schema(
     which: Annotated[str, typer.Argument(help="scenario or plan")],
 ) -> None:
     """Print the JSON Schema of the scenario or plan format."""
-    models = {"scenario": Scenario, "plan": Plan}
-    if which not in models:
+    if which not in ("scenario", "plan"):
         err.print(f"which: {which!r} is not one of scenario, plan")
         raise typer.Exit(EXIT_INVALID_INPUT)
     sys.stdout.write(json_schema(which) + "\n")

@@ -49,6 +49,28 @@ TEXT: dict[Language, dict[str, str]] = {
             "{workers} 名符合条件的工作人员在{days}有空，但行程与时段无法再排入这次探访。"
         ),
         "reason.resource_out_of_stock": "{resource} 库存已发完，少发 {quantity} {unit}。",
+        "reason.not_eligible": (
+            "{resource} 只发给群体 {eligible}，该户不在其中，不予发放（{quantity} {unit}）。"
+        ),
+        "reason.too_few_days": (
+            "需要 {visits} 次探访，每次在不同的日子，但时段只有 {days} 天；"
+            "多出的 {extra} 次无法安排。"
+        ),
+        "reason.window_too_short": (
+            "时段只有 {minutes} 分钟，短于一次探访的 {duration} 分钟，无法安排。"
+        ),
+        "warning.not_eligible": (
+            "需求 {need} 申请的资源 {resource} 只发给群体 {eligible}，该户不在其中：不予发放。"
+        ),
+        "warning.too_few_days": (
+            "需求 {need} 要 {visits} 次探访，但时段只有 {days} 天：最多安排 {days} 次。"
+        ),
+        "warning.window_too_short": (
+            "需求 {need} 的时段只有 {minutes} 分钟，短于一次探访的 {duration} 分钟：无法安排。"
+        ),
+        "warning.preferred_and_excluded": (
+            "需求 {need} 同时把工作人员 {worker} 列为首选和排除：按排除处理，不派此人。"
+        ),
         "shortage.role": "{role}",
         "shortage.skill": "具备 {code} 技能的工作人员",
         "shortage.language": "会说 {code} 的工作人员",
@@ -67,6 +89,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "summary.time": "用时（秒）",
         "summary.unmet": "未满足需求",
         "summary.shortages": "人手缺口",
+        "summary.warnings": "档案记录提示（已接受，按能做到的安排）",
         "summary.written": "计划已写入",
         "status.optimal": "最优",
         "status.feasible": "可行",
@@ -146,6 +169,32 @@ TEXT: dict[Language, dict[str, str]] = {
             "windows leave no room for this visit."
         ),
         "reason.resource_out_of_stock": "{resource} ran out: {quantity} {unit} short.",
+        "reason.not_eligible": (
+            "{resource} is only for groups {eligible}, and this household is in none of them: "
+            "{quantity} {unit} not handed over."
+        ),
+        "reason.too_few_days": (
+            "{visits} visits, each on a different day, but the window has {days} day(s): "
+            "{extra} cannot be planned."
+        ),
+        "reason.window_too_short": (
+            "The window is {minutes} min long, shorter than one {duration}-min visit."
+        ),
+        "warning.not_eligible": (
+            "Need {need} asks for resource {resource}, which is only for groups {eligible}; "
+            "the household is in none of them: not handed over."
+        ),
+        "warning.too_few_days": (
+            "Need {need} asks for {visits} visits but its window has {days} day(s): at most "
+            "{days} can be planned."
+        ),
+        "warning.window_too_short": (
+            "Need {need} has a {minutes}-min window, shorter than one {duration}-min visit: "
+            "it cannot be planned."
+        ),
+        "warning.preferred_and_excluded": (
+            "Need {need} lists worker {worker} as both preferred and excluded: the exclusion holds."
+        ),
         "shortage.role": "{role}",
         "shortage.skill": "worker with skill {code}",
         "shortage.language": "worker who speaks {code}",
@@ -166,6 +215,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "summary.time": "Time (s)",
         "summary.unmet": "Unmet needs",
         "summary.shortages": "Shortages",
+        "summary.warnings": "Records accepted but not servable as written",
         "summary.written": "Plan written to",
         "status.optimal": "optimal",
         "status.feasible": "feasible",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from service.loading import inconsistencies
 from service.matching.diagnosis import Finding, Unserved
 from service.matching.problem import PRIORITIES, STAFF_ANY, Problem
 from service.matching.shortage import ShortageFinding
@@ -15,6 +16,7 @@ from service.wire.plan import (
     PLAN_FORMAT,
     Plan,
     PlannedVisit,
+    PlanWarning,
     Reason,
     ReasonCode,
     Route,
@@ -98,16 +100,55 @@ def _reason(
         message = say(
             language, "reason.capacity_exhausted.idle", workers=finding.workers, days=days
         )
+    elif code == "too_few_days":
+        visits = int(indexed.problem.need_visits[need])
+        extra = visits - len(finding.days)
+        message = say(
+            language, "reason.too_few_days", visits=visits, days=len(finding.days), extra=extra
+        )
+    elif code == "window_too_short":
+        problem = indexed.problem
+        minutes = int(problem.need_to[need] - problem.need_from[need])
+        duration = int(problem.need_duration[need])
+        message = say(language, "reason.window_too_short", minutes=minutes, duration=duration)
     else:
         resource = scenario.resources[finding.resource]
         message = say(
             language,
-            "reason.resource_out_of_stock",
+            f"reason.{code}",
             resource=resource.name,
             quantity=finding.quantity,
             unit=resource.unit,
+            eligible=say(language, "list.sep").join(resource.eligible_groups or []),
         )
     return Reason(code=code, message=message)
+
+
+def plan_warnings(scenario: Scenario, language: Language) -> list[PlanWarning]:
+    """One warning per record of the scenario that cannot be served as written.
+
+    Parameters
+    ----------
+    scenario
+        A scenario without reference problems.
+    language
+        Language of the sentences.
+
+    Returns
+    -------
+    list of PlanWarning
+        In need order, each with the JSON path of the field at fault.
+    """
+    sep = say(language, "list.sep")
+    warnings = []
+    for found in inconsistencies(scenario):
+        values = {
+            key: sep.join(value) if isinstance(value, list) else value
+            for key, value in found.values.items()
+        }
+        message = say(language, f"warning.{found.code}", need=found.need, **values)
+        warnings.append(PlanWarning(code=found.code, path=found.path, message=message))
+    return warnings
 
 
 def _shortage(
@@ -266,4 +307,5 @@ def to_plan(
         routes=routes,
         unmet=unmet,
         metrics=metrics,
+        warnings=plan_warnings(scenario, language),
     )

@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from service.cli import app
+from service.generator import generate_town
+from service.inconsistent import make_inconsistent
 from service.loading import load_plan, load_scenario
 from service.wire.common import minutes_to_time, time_to_minutes
 
@@ -197,3 +199,18 @@ def test_python_dash_m_service_help() -> None:
     assert done.returncode == 0, done.stderr
     for command in ("replay", "check", "generate", "schema"):
         assert command in done.stdout
+
+
+def test_replay_plans_an_inconsistent_town(tmp_path: Path) -> None:
+    """``replay`` plans a town with 30 % faulty records (exit 0), warns of each, plan valid."""
+    bad, faults = make_inconsistent(generate_town(4, 40, 9), 0.3, 5)
+    scenario_file = tmp_path / "town.json"
+    scenario_file.write_text(bad.model_dump_json(by_alias=True, exclude_none=True))
+    out = tmp_path / "plan.json"
+    result = mulin(
+        "replay", str(scenario_file), "--out", str(out), "--time-limit", "2", "--workers", "1"
+    )
+    assert result.exit_code == 0, result.output
+    plan = load_plan(out)
+    assert len(plan.warnings) == len(faults) > 0
+    assert "档案记录提示" in result.output

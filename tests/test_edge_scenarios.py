@@ -189,4 +189,5 @@ def test_a_week_without_workers_is_planned_without_warnings() -> None:
         plan = plan_week(parse_scenario(json.dumps(data)), PlanOptions(time_limit=1, workers=1))
     assert plan.visits == []
     assert len(plan.unmet) == len(data["needs"])
-    assert all(u.reasons for u in plan.unmet)
+    assert {r.code for u in plan.unmet for r in u.reasons} == {"no_qualified_worker"}
+    assert check_plan(parse_scenario(json.dumps(data)), plan) == []

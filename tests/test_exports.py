@@ -412,3 +412,19 @@ def test_cli_export_needs_an_output(tmp_path: Path) -> None:
     result = mulin("export", str(tmp_path / "plan.json"), "--scenario", str(TINY))
     assert result.exit_code == EXIT_INVALID_INPUT
     assert "--xlsx" in result.stderr
+
+
+def test_text_starting_like_a_formula_stays_text(scenario: Scenario, plan: Plan) -> None:
+    """Names starting with =, +, - or @ are written as text cells: no live formula anywhere."""
+    hostile = scenario.model_copy(deep=True)
+    hostile.name = '=HYPERLINK("http://x","y")'
+    hostile.workers[0].name = "=1+1"
+    hostile.villages[0].name = "+SUM(A1:A9)"
+    hostile.resources[0].name = "-2+3"
+    hostile.resources[0].unit = "@cmd"
+    hostile_plan = plan.model_copy(update={"scenario": hostile.name})
+    book = open_book(plan_workbook(hostile, hostile_plan, "zh"))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    texts = " ".join(cell.value for cell in cells if isinstance(cell.value, str))
+    assert "=1+1" in texts and "+SUM(A1:A9)" in texts and "@cmd" in texts

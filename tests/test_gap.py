@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from benchmarks.smoke import SHARED_GAP, gap_bars
 from service.bench_cli import bench_app, find_best_known
 from service.best_known import read_best_known
 from service.gap import GapInstance, read_gap_file, solve_gap, to_assignment_problem
@@ -26,7 +27,7 @@ from service.matching.gap_heuristic import (
 )
 from service.matching.solution import SolveStatus
 
-SHARED = Path("/work/shared/benchmarks/gap")
+SHARED = SHARED_GAP
 PARAMS = SolveParams(time_limit=3.0, seed=0, workers=1)
 
 # Two instances (P = 2): 2 agents x 3 jobs, then 2 agents x 2 jobs.
@@ -219,8 +220,7 @@ def test_heuristics_report_only_capacity_feasible_assignments(seed: int) -> None
 
 def test_tabu_search_improves_a_poor_start_on_gap1() -> None:
     """From a feasible but poor start, the tabu search finds a cheaper feasible assignment."""
-    if not SHARED.is_dir():
-        pytest.skip("shared benchmark folder absent")
+    assert SHARED.is_dir(), f"the shared GAP instances are missing: {SHARED}"
     instance = read_gap_file(SHARED / "orlib" / "gap1.txt")[0]
     cost, weight, capacity = instance.cost, instance.weight, instance.capacity
     worst, _ = regret_greedy(-cost.astype(np.float64), weight, capacity)
@@ -233,8 +233,7 @@ def test_tabu_search_improves_a_poor_start_on_gap1() -> None:
 
 def test_gap1_1_is_solved_to_its_known_optimum() -> None:
     """gap1-1 (5 agents, 15 jobs) is proven optimal at 261, its known minimum."""
-    if not SHARED.is_dir():
-        pytest.skip("shared benchmark folder absent")
+    assert SHARED.is_dir(), f"the shared GAP instances are missing: {SHARED}"
     instance = read_gap_file(SHARED / "orlib" / "gap1.txt")[0]
     assert instance.name == "gap1-1"
     result = solve_gap(instance, SolveParams(time_limit=10.0, seed=0, workers=2))
@@ -261,8 +260,7 @@ def test_best_known_without_a_table_or_with_a_bad_value_is_rejected(tmp_path: Pa
 
 def test_shared_best_known_has_gap1_1_and_yagiura_values() -> None:
     """The shared table gives gap1-1 = 261 (proven) and the Yagiura instances' values."""
-    if not SHARED.is_dir():
-        pytest.skip("shared benchmark folder absent")
+    assert SHARED.is_dir(), f"the shared GAP instances are missing: {SHARED}"
     known = read_best_known(SHARED / "BEST_KNOWN.md")
     assert known["gap1-1"].value == 261 and known["gap1-1"].proven
     assert known["e801600"].value == 176820 and known["e801600"].proven
@@ -305,3 +303,30 @@ def test_bench_gap_rejects_a_bad_file_with_exit_code_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(bench_app, ["gap", str(path)])
     assert result.exit_code == 2
     assert "bad.txt" in result.stderr and "not an integer" in result.stderr
+
+
+def test_smoke_gate_breaks_on_a_wrong_published_optimum(tmp_path: Path) -> None:
+    """The smoke gate compares with the published optimum: a wrong value breaks the bar."""
+    write(tmp_path, "tiny.txt", MULTI)
+    right = write(tmp_path, "BEST_KNOWN.md", BEST_KNOWN.replace("| 3 | open |", "| 2 | yes |"))
+    assert gap_bars(tmp_path, ["tiny.txt"], right, seconds=2) == []
+    wrong = write(tmp_path, "WRONG.md", BEST_KNOWN.replace("| 6 |", "| 5 |"))
+    broken = gap_bars(tmp_path, ["tiny.txt"], wrong, seconds=2)
+    assert any("tiny-1: 'optimal' at 6, the published optimum is 5" in b for b in broken)
+    assert any("tiny-2: no proven optimum" in b for b in broken)
+
+
+def test_smoke_gate_breaks_without_the_instances(tmp_path: Path) -> None:
+    """A missing instance folder or table breaks the gate instead of passing it."""
+    assert gap_bars(tmp_path / "absent")[0].startswith("gap1-12: ")
+    table = write(tmp_path, "BEST_KNOWN.md", BEST_KNOWN)
+    assert gap_bars(tmp_path / "absent", ["gap1.txt"], table) == [
+        f"gap1-12: instance file {tmp_path / 'absent' / 'gap1.txt'} is missing"
+    ]
+
+
+def test_shared_instances_are_found_beside_the_repository() -> None:
+    """The shared GAP folder is ../shared/benchmarks/gap from the repository root."""
+    root = Path(__file__).resolve().parents[1]
+    assert root.parent / "shared" / "benchmarks" / "gap" == SHARED_GAP
+    assert (SHARED_GAP / "orlib" / "gap1.txt").is_file()

@@ -72,7 +72,7 @@ def test_replan_is_valid_for_the_week_as_it_now_stands() -> None:
     """The re-plan breaks no rule of the checker for the week with the absence applied."""
     result = replanned()
     assert result.plan.visits
-    assert [v.message for v in check_plan(result.week, result.plan)] == []
+    assert [v.message for v in check_plan(result.week, result.plan, replan=True)] == []
 
 
 def test_replan_keeps_every_visit_before_wednesday_and_every_locked_visit() -> None:
@@ -142,7 +142,7 @@ def test_urgent_need_is_served_and_listed() -> None:
     assert len(served) == 1 and served[0].day in ("wed", "thu")
     added = [c for c in result.changes.changes if c.need_id == "urgent-1"]
     assert [c.reason for c in added] == ["urgent_need"]
-    assert [v.message for v in check_plan(result.week, result.plan)] == []
+    assert [v.message for v in check_plan(result.week, result.plan, replan=True)] == []
 
 
 def test_missed_visit_is_planned_again_from_the_first_day_or_reported() -> None:
@@ -157,7 +157,7 @@ def test_missed_visit_is_planned_again_from_the_first_day_or_reported() -> None:
     assert all(DAYS.index(v.day) >= DAYS.index("wed") for v in again if v.day not in ("mon", "tue"))
     change = next(c for c in result.changes.changes if c.before and c.before.day == "mon")
     assert change.reason == "missed"
-    assert [v.message for v in check_plan(result.week, result.plan)] == []
+    assert [v.message for v in check_plan(result.week, result.plan, replan=True)] == []
 
 
 def test_kept_visits_keep_their_resources() -> None:
@@ -235,7 +235,7 @@ def test_cli_replan_writes_a_valid_plan_and_the_changes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Against the plan in force" in result.output
     assert json.loads(changes_path.read_text())["kept"] > 0
-    check = CliRunner().invoke(app, ["check", str(scenario_path), str(out_path)])
+    check = CliRunner().invoke(app, ["check", str(scenario_path), str(out_path), "--replan"])
     assert check.exit_code == 0, check.output
     new_plan = Plan.model_validate_json(out_path.read_text())
     absent = busiest_late_worker()

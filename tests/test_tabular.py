@@ -22,7 +22,7 @@ from service.tabular.merge import merge
 from service.tabular.messages import TEXT
 from service.tabular.problems import CellProblem, RowError
 from service.tabular.reading import MAX_ROWS, Parsed, parse
-from service.tabular.references import Origin, reference_errors
+from service.tabular.references import Origin, reference_errors, reference_warnings
 from service.tabular.samples import sample_files
 from service.tabular.writing import csv_bytes, xlsx_bytes
 from service.wire import scenario as wire
@@ -390,12 +390,12 @@ def test_rule_errors_name_their_column() -> None:
     }
 
 
-def test_visits_beyond_days_blame_visits() -> None:
-    """More visits than window days is an error of the visits column."""
+def test_visits_beyond_days_are_read() -> None:
+    """More visits than window days is well-formed: the row is read, not an error."""
     header = NEED_HEADER + ",次数"
-    error = only_error(parse(NEEDS, csv_of(header, GOOD_ROW + ",4")))
-    assert (error.row, error.column) == (2, "次数")
-    assert "4 次探访" in error.message("zh")
+    parsed = parse(NEEDS, csv_of(header, GOOD_ROW + ",4"))
+    assert parsed.errors == []
+    assert [imported.item.visits for imported in parsed.rows] == [4]
 
 
 def test_empty_required_cell() -> None:
@@ -586,14 +586,35 @@ def test_reference_errors_point_at_rows() -> None:
     )
 
 
-def test_reference_errors_blame_the_resource_row_for_eligibility() -> None:
-    """A resource row narrowing its groups is blamed for the needs it would shut out."""
+def test_reference_warnings_blame_the_resource_row_for_eligibility() -> None:
+    """A resource row narrowing its groups is no error but warned of, for each need shut out."""
     narrowed = TINY.resources[0].model_copy(update={"eligible_groups": ["migrant"]})
     scenario = TINY.model_copy(update={"resources": [narrowed]})
     origin = Origin(need_rows={}, resource_rows={"rice-5kg": 4}, header=lambda key: "适用群体")
-    found = reference_errors(scenario, origin)
-    assert [(e.row, e.column) for e in found] == [(4, "适用群体"), (4, "适用群体")]
+    assert reference_errors(scenario, origin) == []
+    found = reference_warnings(scenario, origin)
+    assert [(e.row, e.column, e.key) for e in found] == [(4, "适用群体", "warn.not_eligible")] * 2
     assert "n001" in found[0].message("zh") and "n003" in found[1].message("en")
+
+
+def test_reference_warnings_name_the_need_row() -> None:
+    """Visits beyond window days, a short window and preferred+excluded warn at the need's row."""
+    need = TINY.needs[3].model_copy(
+        update={
+            "visits": 3,
+            "duration_minutes": 600,
+            "preferred_workers": ["sw01"],
+            "excluded_workers": ["sw01"],
+        }
+    )
+    scenario = TINY.model_copy(update={"needs": [need]})
+    origin = Origin(need_rows={need.id: 7}, resource_rows={}, header=lambda key: key)
+    found = reference_warnings(scenario, origin)
+    assert [(e.row, e.column, e.key) for e in found] == [
+        (7, "visits", "warn.too_few_days"),
+        (7, "to", "warn.window_too_short"),
+        (7, "preferred_workers", "warn.preferred_and_excluded"),
+    ]
 
 
 def test_stored_archive_converts_like_the_file() -> None:

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.loading import describe_error
+from service.loading import MAX_PROBLEMS, describe_error
 from service.wire.common import json_path
 
 log = logging.getLogger("mulin.api")
@@ -165,7 +165,11 @@ def _problem(loc: Sequence[str | int], message: str, kind: str) -> dict[str, Any
 
 
 def problems_response(problems: list[dict[str, Any]]) -> JSONResponse:
-    """A 422 answer listing problems."""
+    """A 422 answer listing problems: the first :data:`MAX_PROBLEMS`, then how many more."""
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS
+        message = f"{more} more problem(s) not listed: only the first {MAX_PROBLEMS} are"
+        problems = [*problems[:MAX_PROBLEMS], _problem(("body",), message, "too_many_problems")]
     return JSONResponse(status_code=422, content={"detail": problems})
 
 

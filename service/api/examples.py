@@ -164,6 +164,7 @@ SCENARIO_IMPORTED = {
     "workers": 2,
     "resources": 1,
     "needs": 2,
+    "warnings": [],
 }
 
 

@@ -3,7 +3,8 @@
 An import reads the file with :mod:`service.tabular`, merges it with the stored records
 (``upsert`` or ``replace``), checks the whole archive it would leave with the cross-reference
 rules of ``service.loading`` and, only when no row has a problem, writes the change in one
-transaction. Needs are household records: each need created, updated or deleted (and each one
+transaction. Rows that are well-formed but cannot be served as written are stored and listed
+as warnings. Needs are household records: each need created, updated or deleted (and each one
 exported) gets an audit entry; logs name counts and the station, never a household's data.
 """
 
@@ -20,15 +21,15 @@ from service.api import archive
 from service.api.archive import Kind
 from service.api.auth import Caller
 from service.api.errors import unstorable_values
-from service.loading import check_references
+from service.loading import MAX_PROBLEMS, check_references
 from service.messages import Language
 from service.storage import convert, repository
 from service.storage.models import Archive, AuditAction, Station
 from service.tabular.layout import NEEDS, RESOURCES, Layout
 from service.tabular.merge import Change, Mode, merge
-from service.tabular.problems import RowError
+from service.tabular.problems import RowError, file_error
 from service.tabular.reading import Parsed, parse
-from service.tabular.references import Origin, reference_errors
+from service.tabular.references import Origin, reference_errors, reference_warnings
 from service.tabular.writing import xlsx_bytes
 from service.wire import scenario as wire
 
@@ -67,6 +68,8 @@ class ImportCounts:
         Data rows in the file.
     created, updated, unchanged, deleted
         Records created, changed, left as they were, and deleted.
+    warnings
+        Records the archive keeps that cannot be served as written, by row.
     """
 
     rows: int
@@ -74,6 +77,7 @@ class ImportCounts:
     updated: int
     unchanged: int
     deleted: int
+    warnings: list[RowError]
 
 
 class ImportRejected(Exception):
@@ -82,11 +86,17 @@ class ImportRejected(Exception):
     Parameters
     ----------
     errors
-        Every problem, by row and column.
+        Every problem, by row and column; past :data:`service.loading.MAX_PROBLEMS` only
+        counted, in a last file-level entry.
     """
 
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} problem(s)")
+        if len(errors) > MAX_PROBLEMS:
+            more = file_error(
+                "file.more_problems", count=len(errors) - MAX_PROBLEMS, limit=MAX_PROBLEMS
+            )
+            errors = [*errors[:MAX_PROBLEMS], more]
         self.errors = errors
 
 
@@ -114,8 +124,8 @@ def _after(store: Archive, target: Target, merged: list[Any]) -> wire.Scenario:
 
 def _check(
     session: Session, station: Station, target: Target, parsed: Parsed[Any], mode: Mode
-) -> tuple[Change[Any], list[Any]]:
-    """The change the file makes; raises :class:`ImportRejected` listing every problem."""
+) -> tuple[Change[Any], list[Any], list[RowError]]:
+    """The change, the stored rows and the warnings; raises :class:`ImportRejected` on problems."""
     store = repository.load_archive(session, station)
     rows = _stored(target, store)
     errors = list(parsed.errors) + _storable_errors(parsed)
@@ -131,13 +141,14 @@ def _check(
         resource_rows=file_rows if target.kind is archive.RESOURCES else {},
         header=parsed.header,
     )
-    found = reference_errors(_after(store, target, change.merged), origin)
+    after = _after(store, target, change.merged)
+    found = reference_errors(after, origin)
     if errors:
         found = [error for error in found if error.row is not None]
     errors += found
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.row or 0))
-    return change, rows
+    return change, rows, reference_warnings(after, origin)
 
 
 def import_table(
@@ -184,13 +195,14 @@ def import_table(
     """
     data, filename = upload
     parsed = parse(target.layout, data, filename)
-    change, rows = _check(session, station, target, parsed, mode)
+    change, rows, warnings = _check(session, station, target, parsed, mode)
     counts = ImportCounts(
         rows=len(parsed.rows),
         created=len(change.created),
         updated=len(change.updated),
         unchanged=len(change.unchanged),
         deleted=len(change.deleted),
+        warnings=warnings,
     )
     if dry_run:
         session.rollback()
@@ -311,7 +323,8 @@ def problems_body(errors: list[RowError], language: Language) -> list[dict[str, 
     -------
     list of dict
         One entry per error: ``loc`` (``["body", "file", row, column]``), ``msg``, ``type``
-        (``row_error``), ``path``, ``row``, ``column``, ``record`` and ``message``.
+        (``row_error``, or a warning's code), ``path``, ``row``, ``column``, ``record`` and
+        ``message``.
     """
     body = []
     for error in errors:
@@ -323,7 +336,7 @@ def problems_body(errors: list[RowError], language: Language) -> list[dict[str, 
             {
                 "loc": loc,
                 "msg": message,
-                "type": "row_error",
+                "type": error.key.removeprefix("warn.") if error.is_warning else "row_error",
                 "path": path if error.column is None else f"{path}.{error.column}",
                 **error.as_dict(language),
             }

@@ -42,7 +42,8 @@ ERROR_CHARS = 4000
 START_METHOD = "forkserver"
 """How children start: from a small server process that imported the planner once (fast, and
 safe beside the service's threads)."""
-PRELOAD = ["service.api.solving"]
+PRELOAD = ["service.api.lifeline", "service.api.solving"]
+"""Imported once by the forkserver: the first makes it end with the service."""
 INTERRUPTED = "the service stopped while this plan was being made; request it again"
 
 
@@ -230,7 +231,7 @@ class PlanRunner:
             return
         plan_text, changes = str(outcome[1]), outcome[2]
         plan = parse_plan(plan_text)
-        violations = check_plan(scenario, plan)
+        violations = check_plan(scenario, plan, replan=work.replan is not None)
         if violations:
             codes = sorted({f"rule {v.rule} {v.code}" for v in violations})
             log.error("plan job %s: the plan breaks %s", job_id, ", ".join(codes))

@@ -13,6 +13,7 @@ import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
+from service.api.lifeline import die_with_parent
 from service.loading import InvalidDocument, parse_plan, parse_scenario
 from service.planning import PlanOptions, plan_week
 from service.replan import replan_week
@@ -54,6 +55,7 @@ def solve_in_child(work: Work, connection: Connection) -> None:
     connection
         The sending end of a pipe to the parent.
     """
+    die_with_parent()
     last = 0.0
 
     def progress(phase: str, fraction: float) -> None:

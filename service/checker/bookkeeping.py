@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from service.checker.index import PlanIndex
+from service.checker.reasons import reason_violations
 from service.checker.routes import RouteRun
 from service.checker.violation import BOOKKEEPING, Violation
 
@@ -46,7 +47,9 @@ def shortfalls(index: PlanIndex) -> dict[str, Shortfall]:
     return found
 
 
-def bookkeeping_violations(index: PlanIndex, runs: list[RouteRun]) -> list[Violation]:
+def bookkeeping_violations(
+    index: PlanIndex, runs: list[RouteRun], *, replan: bool = False
+) -> list[Violation]:
     """Check the plan's bookkeeping (rule 7 of the checker).
 
     Parameters
@@ -55,19 +58,27 @@ def bookkeeping_violations(index: PlanIndex, runs: list[RouteRun]) -> list[Viola
         The scenario and plan.
     runs
         The plan's routes replayed by :func:`service.checker.routes.replay_routes`.
+    replan
+        The plan re-plans the rest of a week: see :func:`service.checker.reasons.reason_violations`.
 
     Returns
     -------
     list of Violation
-        Route totals, then metrics, then ``unmet``, then ``status``.
+        Route totals, then metrics, then ``unmet``, its reasons, then ``status``.
     """
-    return _rule7_bookkeeping(index, runs)
+    return _rule7_bookkeeping(index, runs, replan)
 
 
-def _rule7_bookkeeping(index: PlanIndex, runs: list[RouteRun]) -> list[Violation]:
-    """Rule 7: route totals, metrics, ``unmet`` and ``status`` agree with visits and routes."""
+def _rule7_bookkeeping(index: PlanIndex, runs: list[RouteRun], replan: bool) -> list[Violation]:
+    """Rule 7: route totals, metrics, ``unmet`` and its reasons, ``status`` agree with the plan."""
     short = shortfalls(index)
-    return [*_route_totals(runs), *_metrics(index), *_unmet(index, short), *_status(index, short)]
+    return [
+        *_route_totals(runs),
+        *_metrics(index),
+        *_unmet(index, short),
+        *reason_violations(index, replan=replan),
+        *_status(index, short),
+    ]
 
 
 def _violation(code: str, message: str) -> Violation:
@@ -187,12 +198,20 @@ def _units(resources: dict[str, int]) -> str:
 
 
 def _status(index: PlanIndex, short: dict[str, Shortfall]) -> list[Violation]:
-    if index.plan.status != "infeasible":
-        return []
-    if any(index.needs[need_id].mandatory for need_id in short):
-        return []
-    return [
-        _violation(
-            "status_mismatch", "The plan says infeasible but every mandatory need is fully served."
+    """``infeasible`` exactly when some mandatory need misses a visit (both ways)."""
+    unserved = sorted(
+        need_id
+        for need_id, want in short.items()
+        if want.visits > 0 and index.needs[need_id].mandatory
+    )
+    status = index.plan.status
+    if status == "infeasible" and not unserved:
+        message = "The plan says infeasible but every mandatory need gets all its visits."
+    elif status != "infeasible" and unserved:
+        message = (
+            f"The plan says {status} but mandatory need(s) {', '.join(unserved)} miss visits: "
+            "it is infeasible."
         )
-    ]
+    else:
+        return []
+    return [_violation("status_mismatch", message)]

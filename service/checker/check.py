@@ -12,7 +12,7 @@ from service.wire.plan import Plan
 from service.wire.scenario import Scenario
 
 
-def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
+def check_plan(scenario: Scenario, plan: Plan, *, replan: bool = False) -> list[Violation]:
     """List every rule of the spec that a plan breaks.
 
     The checker reads the scenario and the plan and nothing else; it shares no code with the
@@ -25,6 +25,11 @@ def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
     plan
         A plan whose shape is valid (see :func:`service.loading.parse_plan`); its references
         may be wrong, which is reported, never raised.
+    replan
+        The plan re-plans the rest of a started week (``scenario`` is the week as it now
+        stands). Its reasons speak of the days left, which neither document states, so only
+        the reasons that hold whatever the day (qualification, exclusion, range, eligibility,
+        window length) are judged, and none is required.
 
     Returns
     -------
@@ -37,5 +42,5 @@ def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
         *visit_violations(index),
         *route_violations(index, runs),
         *resource_violations(index),
-        *bookkeeping_violations(index, runs),
+        *bookkeeping_violations(index, runs, replan=replan),
     ]

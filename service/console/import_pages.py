@@ -39,7 +39,7 @@ MAX_FILENAME = 200
 
 @dataclass(frozen=True)
 class ErrorRow:
-    """One problem of the file, as the errors table shows it."""
+    """One problem (or warning) of the file, as the errors (or warnings) table shows it."""
 
     row: int | None
     column: str | None
@@ -71,6 +71,7 @@ def _page(request: Request, station: Station, *, status: int = 200, **context: o
         "kind": "needs",
         "errors": None,
         "counts": None,
+        "warnings": [],
         "upload": None,
         "done": False,
         **context,
@@ -122,8 +123,15 @@ def _run(request: Request, station_id: str, upload: Upload, *, dry_run: bool) ->
             )
             return _page(request, station, status=422, kind=upload.kind, errors=rows)
         session.refresh(station)
+        warnings = [ErrorRow(w.row, w.column, w.message(language)) for w in counts.warnings]
         return _page(
-            request, station, kind=upload.kind, counts=counts, upload=upload, done=not dry_run
+            request,
+            station,
+            kind=upload.kind,
+            counts=counts,
+            warnings=warnings,
+            upload=upload,
+            done=not dry_run,
         )
 
 

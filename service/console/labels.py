@@ -84,6 +84,12 @@ TEXT: dict[Language, dict[str, str]] = {
         "import.column": "列",
         "import.message": "问题",
         "import.counts_title": "检查通过",
+        "import.warnings_title": "{count} 条记录已接受，但无法按所写安排",
+        "import.warnings_note": (
+            "这些记录格式正确，会保存并尽量安排；计划会把无法做到的部分列为未满足需求并说明原因。"
+        ),
+        "import.warnings_caption": "按行列出的提示",
+        "import.warning": "提示",
         "import.counts": (
             "共 {rows} 行：新增 {created} 条，更新 {updated} 条，不变 {unchanged} 条，"
             "删除 {deleted} 条。"
@@ -119,6 +125,8 @@ TEXT: dict[Language, dict[str, str]] = {
         "plan.map": "服务地图",
         "plan.no_drawing": "暂时无法显示此图。",
         "plan.unmet": "未满足需求（{count}）",
+        "plan.warnings": "档案记录提示（{count}）",
+        "plan.warnings_note": "这些记录已接受并尽量安排，但无法完全按所写执行。",
         "plan.all_met": "所有需求都已安排。",
         "plan.household": "户",
         "plan.missing": "缺少 {count} 次探访",
@@ -260,6 +268,13 @@ TEXT: dict[Language, dict[str, str]] = {
         "import.column": "Column",
         "import.message": "Problem",
         "import.counts_title": "The file is fine",
+        "import.warnings_title": "{count} record(s) accepted that cannot be served as written",
+        "import.warnings_note": (
+            "These rows are well-formed: they are saved and planned as far as they can be; the "
+            "plan lists what cannot be done as unmet, with the reason."
+        ),
+        "import.warnings_caption": "Warnings by row",
+        "import.warning": "Warning",
         "import.counts": (
             "{rows} rows: {created} new, {updated} changed, {unchanged} unchanged, "
             "{deleted} deleted."
@@ -297,6 +312,11 @@ TEXT: dict[Language, dict[str, str]] = {
         "plan.map": "Map",
         "plan.no_drawing": "This drawing cannot be shown right now.",
         "plan.unmet": "Unmet needs ({count})",
+        "plan.warnings": "Records to review ({count})",
+        "plan.warnings_note": (
+            "These records were accepted and planned as far as they can be, but cannot be "
+            "served exactly as written."
+        ),
         "plan.all_met": "Every need is planned.",
         "plan.household": "household",
         "plan.missing": "{count} visit(s) missing",

@@ -84,6 +84,8 @@ class PlanView:
     travel_minutes: int
     service_minutes: int
     unmet: list[UnmetRow]
+    warnings: list[tuple[str, str, str]]
+    """``(code, JSON path, sentence)`` of every record accepted but not servable as written."""
     shortages: list[str]
     resources: list[ResourceRow]
     visits: list[VisitRow]
@@ -188,6 +190,7 @@ def plan_view(
         travel_minutes=plan.metrics.travel_minutes,
         service_minutes=plan.metrics.service_minutes,
         unmet=unmet,
+        warnings=[(w.code, w.path, w.message) for w in plan.warnings],
         shortages=[shortage.message for shortage in plan.metrics.shortages],
         resources=_resources(scenario, plan),
         visits=visits,

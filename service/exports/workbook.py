@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from service.exports.common import PlanIndex, day_date
 from service.exports.labels import day_name, label, status_name
 from service.messages import Language
+from service.tabular.writing import put_cell
 from service.wire.common import DAYS
 from service.wire.plan import Plan, PlannedVisit
 from service.wire.scenario import Scenario
@@ -95,9 +96,9 @@ class _Book:
         else:
             worksheet = self.workbook.create_sheet()
         worksheet.title = sheet_title(name, self.taken)
-        worksheet.append(list(header))
-        for row in rows:
-            worksheet.append(list(row))
+        for number, row in enumerate([header, *rows], start=1):
+            for index, value in enumerate(row, start=1):
+                put_cell(worksheet, number, index, value)
         for cell in worksheet[1]:
             cell.font = _HEADER_FONT
             cell.fill = _HEADER_FILL

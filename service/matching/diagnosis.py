@@ -90,9 +90,24 @@ def _brings(problem: Problem, worker: int, what: tuple[str, int]) -> bool:
 
 
 def _visit_findings(
+    problem: Problem, candidates: Candidates, solution: Solution, need: int, missing: int
+) -> list[Finding]:
+    """The reasons one need is short of ``missing`` visits: first what its record rules out."""
+    window = tuple(int(d) for d in np.flatnonzero(problem.need_days[need]))
+    beyond = int(problem.need_visits[need]) - len(window)
+    too_short = problem.need_to[need] - problem.need_from[need] < problem.need_duration[need]
+    found = [Finding("window_too_short")] if too_short else []
+    if beyond > 0:
+        found.append(Finding("too_few_days", days=window))
+    if not too_short and missing > max(beyond, 0):
+        found += _staffing_findings(problem, candidates, solution, need)
+    return found
+
+
+def _staffing_findings(
     problem: Problem, candidates: Candidates, solution: Solution, need: int
 ) -> list[Finding]:
-    """The reasons one need is short of visits."""
+    """Why the visits the window allows were not all planned: who is qualified, near, free."""
     role_fits = np.flatnonzero(candidates.role_fits[:, need])
     lacking = _lacking(problem, need, role_fits)
     if lacking:
@@ -123,7 +138,7 @@ def _visit_findings(
         d for d in window if team_possible(problem, need, candidates.workers_for(need, d))
     )
     findings = []
-    if len(possible) < problem.need_visits[need]:
+    if len(possible) < min(int(problem.need_visits[need]), len(window)):
         findings.append(Finding("no_shared_availability", len(in_range), possible))
     served_days = {v.day for v in solution.visits if v.need == need}
     open_days = tuple(d for d in possible if d not in served_days)
@@ -144,6 +159,22 @@ def _visit_findings(
             )
         )
     return findings or [Finding("capacity_exhausted", len(in_range), possible)]
+
+
+def _resource_findings(
+    problem: Problem, solution: Solution, need: int, visited: bool, missing: dict[int, int]
+) -> list[Finding]:
+    """Why requested units were not handed over: not eligible, or the stock ran out.
+
+    A need without any planned visit gets no stock finding: its visit findings say why.
+    """
+    found = []
+    for resource, quantity in missing.items():
+        if not problem.need_eligible[need, resource]:
+            found.append(Finding("not_eligible", resource=resource, quantity=quantity))
+        elif visited and solution.given[:, resource].sum() >= problem.resource_stock[resource]:
+            found.append(Finding("resource_out_of_stock", resource=resource, quantity=quantity))
+    return found
 
 
 def diagnose(problem: Problem, candidates: Candidates, solution: Solution) -> list[Unserved]:
@@ -169,11 +200,11 @@ def diagnose(problem: Problem, candidates: Candidates, solution: Solution) -> li
         missing_resources = {int(r): int(short[r]) for r in np.flatnonzero(short > 0)}
         if missing <= 0 and not missing_resources:
             continue
-        findings = _visit_findings(problem, candidates, solution, need) if missing > 0 else []
-        if planned[need] > 0:
-            for resource, quantity in missing_resources.items():
-                findings.append(
-                    Finding("resource_out_of_stock", resource=resource, quantity=quantity)
-                )
+        findings = (
+            _visit_findings(problem, candidates, solution, need, missing) if missing > 0 else []
+        )
+        findings += _resource_findings(
+            problem, solution, need, planned[need] > 0, missing_resources
+        )
         explained.append(Unserved(need, max(missing, 0), missing_resources, findings))
     return explained

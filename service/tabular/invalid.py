@@ -47,6 +47,4 @@ def problem_of(error: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return "value.time", {"value": context.get("value")}
     if kind == "window_order":
         return "value.window", {"to": context.get("to"), "start": context.get("start")}
-    if kind == "visits_days":
-        return "value.visits_days", {"visits": context.get("visits"), "days": context.get("days")}
     return "value.other", {"detail": str(error.get("msg", kind))}

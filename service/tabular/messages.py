@@ -27,6 +27,8 @@ TEXT: dict[Language, dict[str, str]] = {
         "file.no_header": "表格没有表头行",
         "file.no_rows": "表格只有表头，没有数据行",
         "file.too_many_rows": "数据行超过 {limit} 行：请分成多个文件导入",
+        "file.sheet_too_big": "工作表有 {rows} 行（上限 {limit} 行）：请删去空行或分成多个文件导入",
+        "file.more_problems": "另有 {count} 处问题未列出（只列前 {limit} 处）",
         "header.unknown": "无法识别的列名「{header}」；可用的列名见导入说明",
         "header.missing": "缺少必需的列「{header}」",
         "header.twice": "列「{header}」与第 {other} 列重复（指向同一字段）",
@@ -60,7 +62,6 @@ TEXT: dict[Language, dict[str, str]] = {
         "value.literal": "「{value}」不是可用值：{allowed}",
         "value.time": "{value} 不是时间 HH:MM",
         "value.window": "结束时间 {to} 不晚于开始时间 {start}",
-        "value.visits_days": "{visits} 次探访需要 {visits} 个不同的日子，但可服务日只有 {days} 天",
         "value.staff_empty": "每次探访至少需要一名工作人员",
         "value.staff_large": "每次探访最多 10 名工作人员",
         "value.duplicate_day": "同一天列了两次",
@@ -69,10 +70,19 @@ TEXT: dict[Language, dict[str, str]] = {
         "ref.worker": "工作者「{id}」不在本站档案中",
         "ref.resource": "资源「{id}」不在本站资源库中",
         "ref.resource_removed": "申请的资源「{id}」将不在资源库中",
-        "ref.eligible": "资源「{id}」只发给群体 {eligible}，该需求的群体是 {groups}",
-        "ref.eligible_need": (
-            "需求「{need}」申请了本行资源「{id}」，但本资源只发给群体 {eligible}，"
-            "该需求的群体是 {groups}"
+        "warn.not_eligible": (
+            "需求「{need}」申请的资源「{resource}」只发给群体 {eligible}，该户不在其中："
+            "已保存，不予发放"
+        ),
+        "warn.too_few_days": (
+            "需求「{need}」要 {visits} 次探访，但可服务日只有 {days} 天：已保存，最多安排 {days} 次"
+        ),
+        "warn.window_too_short": (
+            "需求「{need}」的时段只有 {minutes} 分钟，短于一次探访的 {duration} 分钟："
+            "已保存，无法安排"
+        ),
+        "warn.preferred_and_excluded": (
+            "需求「{need}」同时把工作者「{worker}」列为首选和排除：已保存，按排除处理"
         ),
         "ref.twice": "资源「{id}」列了两次",
         "none": "无",
@@ -101,6 +111,10 @@ TEXT: dict[Language, dict[str, str]] = {
         "file.no_header": "the table has no header row",
         "file.no_rows": "the table has a header but no data rows",
         "file.too_many_rows": "more than {limit} data rows: split the file",
+        "file.sheet_too_big": (
+            "the sheet spans {rows} rows (at most {limit}): delete empty rows or split the file"
+        ),
+        "file.more_problems": "{count} more problem(s) not listed: only the first {limit} are",
         "header.unknown": "unknown column '{header}'; see the import guide for the columns",
         "header.missing": "the required column '{header}' is missing",
         "header.twice": "column '{header}' repeats column {other} (the same field)",
@@ -134,9 +148,6 @@ TEXT: dict[Language, dict[str, str]] = {
         "value.literal": "{value!r} is not one of {allowed}",
         "value.time": "{value} is not a time HH:MM",
         "value.window": "the end {to} is not after the start {start}",
-        "value.visits_days": (
-            "{visits} visits need {visits} different days but only {days} are given"
-        ),
         "value.staff_empty": "a visit needs at least one worker",
         "value.staff_large": "a visit may need at most 10 workers",
         "value.duplicate_day": "a day is listed twice",
@@ -145,12 +156,21 @@ TEXT: dict[Language, dict[str, str]] = {
         "ref.worker": "worker {id!r} is not in the station's archive",
         "ref.resource": "resource {id!r} is not in the station's resource library",
         "ref.resource_removed": "asks for resource {id!r}, which would no longer exist",
-        "ref.eligible": (
-            "resource {id!r} is only for groups {eligible}; the need's groups are {groups}"
+        "warn.not_eligible": (
+            "need {need!r} asks for resource {resource!r}, which is only for groups {eligible}: "
+            "stored, never handed over"
         ),
-        "ref.eligible_need": (
-            "need {need!r} asks for this resource {id!r}, which is only for groups {eligible}; "
-            "the need's groups are {groups}"
+        "warn.too_few_days": (
+            "need {need!r} asks for {visits} visits but its window has {days} day(s): stored, "
+            "at most {days} planned"
+        ),
+        "warn.window_too_short": (
+            "need {need!r} has a {minutes}-min window, shorter than one {duration}-min visit: "
+            "stored, cannot be planned"
+        ),
+        "warn.preferred_and_excluded": (
+            "need {need!r} lists worker {worker!r} as both preferred and excluded: stored, the "
+            "exclusion holds"
         ),
         "ref.twice": "resource {id!r} is listed twice",
         "none": "none",

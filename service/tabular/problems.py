@@ -76,6 +76,11 @@ class RowError:
     values: dict[str, Any] = field(default_factory=dict)
     record: str | None = None
 
+    @property
+    def is_warning(self) -> bool:
+        """Whether this is a warning (the row is kept) rather than a problem (it is refused)."""
+        return self.key.startswith("warn.")
+
     def problem(self, language: Language) -> str:
         """What is wrong, without the place."""
         return say(language, self.key, **_localize(self.values, language))

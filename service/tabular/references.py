@@ -1,10 +1,12 @@
-"""Cross-reference problems of the archive an import would leave, as row errors.
+"""Cross-reference problems and warnings of the archive an import would leave, by file row.
 
-The rules are those of :func:`service.loading.check_references` (unknown village, worker or
-resource; a resource for groups the need is not in; a resource listed twice), run on the whole
-archive after the import. Each problem it reports is tied to the file's row that caused it:
+The problems are those of :func:`service.loading.check_references` (unknown village, worker or
+resource; a resource listed twice), the warnings those of :func:`service.loading.inconsistencies`
+(a resource for groups the need is not in, more visits than window days, a window shorter than
+a visit, a worker both preferred and excluded): such rows are stored and flagged, not refused.
+Both run on the whole archive after the import. Each is tied to the file's row that caused it:
 the need's row in a needs file, the resource's row in a resources file, or, when a stored need
-not in the file is hurt (a resource the file removes), the need's id.
+not in the file is hurt (a resource the file removes or narrows), the need's id.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from service.loading import check_references
+from service.loading import check_references, inconsistencies
 from service.tabular.problems import RowError
 from service.wire import scenario as wire
 
@@ -56,7 +58,6 @@ def reference_errors(scenario: wire.Scenario, origin: Origin) -> list[RowError]:
     list of RowError
         Empty when the archive would be consistent.
     """
-    resources = {resource.id: resource for resource in scenario.resources}
     errors = []
     for problem in check_references(scenario):
         match = _NEED_PATH.match(problem)
@@ -66,7 +67,7 @@ def reference_errors(scenario: wire.Scenario, origin: Origin) -> list[RowError]:
         need = scenario.needs[int(match[1])]
         field, index = match[2], int(match[3] or 0)
         if field == "resources":
-            errors.append(_resource_error(need, index, problem, resources, origin))
+            errors.append(_resource_error(need, index, problem, origin))
         else:
             referenced = need.village if field == "village" else getattr(need, field)[index]
             key = "ref.village" if field == "village" else "ref.worker"
@@ -74,33 +75,57 @@ def reference_errors(scenario: wire.Scenario, origin: Origin) -> list[RowError]:
     return errors
 
 
-def _resource_error(
-    need: wire.Need,
-    index: int,
-    problem: str,
-    resources: Mapping[str, wire.Resource],
-    origin: Origin,
-) -> RowError:
+def _resource_error(need: wire.Need, index: int, problem: str, origin: Origin) -> RowError:
     resource_id = need.resources[index].id
-    resource = resources.get(resource_id)
     if problem.endswith("listed twice"):
         return _at_need(need, "resources", origin, "ref.twice", id=resource_id)
-    if resource is None:
-        key = "ref.resource" if need.id in origin.need_rows else "ref.resource_removed"
-        return _at_need(need, "resources", origin, key, id=resource_id)
-    values = {
-        "id": resource_id,
-        "eligible": sorted(resource.eligible_groups or []),
-        "groups": sorted(need.groups),
-    }
-    resource_row = origin.resource_rows.get(resource_id)
-    if resource_row is not None:
-        header = origin.header("eligible_groups")
-        return RowError(resource_row, header, "ref.eligible_need", {"need": need.id, **values})
-    return _at_need(need, "resources", origin, "ref.eligible", **values)
+    key = "ref.resource" if need.id in origin.need_rows else "ref.resource_removed"
+    return _at_need(need, "resources", origin, key, id=resource_id)
 
 
-def _at_need(need: wire.Need, field: str, origin: Origin, key: str, **values: object) -> RowError:
+def reference_warnings(scenario: wire.Scenario, origin: Origin) -> list[RowError]:
+    """Row notes for every record of the archive after an import that cannot be served as written.
+
+    Parameters
+    ----------
+    scenario
+        The station's whole archive as it would be after the import (no reference problems).
+    origin
+        Where the imported records sit in the file.
+
+    Returns
+    -------
+    list of RowError
+        Keys ``warn.<code>``; a resources file's row is named when its eligibility shuts a
+        need out, else the need's row (or id).
+    """
+    warnings = []
+    for found in inconsistencies(scenario):
+        values = {"need": found.need, **found.values}
+        resource_row = origin.resource_rows.get(str(found.values.get("resource")))
+        if found.code == "not_eligible" and resource_row is not None:
+            header = origin.header("eligible_groups")
+            warnings.append(RowError(resource_row, header, "warn.not_eligible", values))
+            continue
+        field = {
+            "not_eligible": "resources",
+            "too_few_days": "visits",
+            "window_too_short": "to",
+            "preferred_and_excluded": "preferred_workers",
+        }[found.code]
+        warnings.append(
+            _at_need(_need(scenario, found.need), field, origin, f"warn.{found.code}", **values)
+        )
+    return warnings
+
+
+def _need(scenario: wire.Scenario, need_id: str) -> wire.Need:
+    return next(need for need in scenario.needs if need.id == need_id)
+
+
+def _at_need(
+    need: wire.Need, field: str, origin: Origin, key: str, /, **values: object
+) -> RowError:
     """The error at the need's row and column, or naming the need when it is not in the file."""
     row = origin.need_rows.get(need.id)
     if row is None:

@@ -16,7 +16,7 @@ import warnings
 import zipfile
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from openpyxl import load_workbook
 
@@ -27,12 +27,17 @@ Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta
 """A cell's value: text (stripped) from CSV; text, numbers, booleans or times from xlsx."""
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_XLSX_BYTES = 20 * 1024 * 1024
+"""Largest .xlsx accepted: 20,000 rows of needs take about 2 MB."""
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 """Largest total unpacked size of an xlsx file's parts (a guard against zip bombs)."""
 MAX_COLUMNS = 100
 """Columns read from an xlsx sheet; the layouts have about 25."""
 MAX_SHEET_ROW = 1_048_576
 """Excel's last row: a sheet claiming rows beyond it is broken."""
+ROW_SLACK = 1000
+"""Rows a sheet may span beyond ``max_rows`` data rows (header, blank lines) before it is refused:
+a sheet of a million empty rows is refused by its dimension, without reading the rows."""
 CSV_FIELD_LIMIT = 131_072
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -123,7 +128,9 @@ def read_table(
     if not data.strip():
         raise TableUnreadable("file.empty")
     if file_format(data, filename) == "xlsx":
-        rows = _xlsx_rows(data, sheet_names)
+        if len(data) > MAX_XLSX_BYTES:
+            raise TableUnreadable("file.too_large", limit=MAX_XLSX_BYTES)
+        rows = _xlsx_rows(data, sheet_names, max_rows + ROW_SLACK)
     else:
         rows = _csv_rows(data)
     try:
@@ -137,6 +144,10 @@ def _table(rows: Rows, max_rows: int) -> Table:
     header: list[str | None] = []
     found: list[tuple[int, tuple[Cell, ...]]] = []
     for number, raw in rows:
+        if number > max_rows + ROW_SLACK:
+            raise TableUnreadable(
+                "file.sheet_too_big", rows=f"{number}+", limit=max_rows + ROW_SLACK
+            )
         cells = tuple(_clean(value) for value in raw)
         if all(value is None for value in cells):
             continue
@@ -235,18 +246,48 @@ def _trimmed(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return values[:end]
 
 
-def _check_zip(data: bytes) -> None:
+def _check_zip(data: bytes, most_rows: int) -> None:
+    """Refuse a zip bomb, or a sheet of more than ``most_rows`` rows, before openpyxl reads it.
+
+    openpyxl scans a whole sheet for its size when the sheet does not declare it; the rows are
+    counted here instead, stopping as soon as there are too many (a million empty rows are
+    refused in well under a second).
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise TableUnreadable("file.xlsx_huge", limit=MAX_UNPACKED_BYTES)
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with archive.open(info) as part:
+                        rows = _count_rows(part, most_rows)
+                    if rows > most_rows:
+                        raise TableUnreadable(
+                            "file.sheet_too_big", rows=f"{rows}+", limit=most_rows
+                        )
+    except TableUnreadable:
+        raise
+    except Exception:  # damaged zip, unsupported compression, truncated parts
         raise TableUnreadable("file.xlsx_broken") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise TableUnreadable("file.xlsx_huge", limit=MAX_UNPACKED_BYTES)
 
 
-def _xlsx_rows(data: bytes, sheet_names: Iterable[str]) -> Rows:
-    _check_zip(data)
+def _count_rows(part: IO[bytes], most_rows: int) -> int:
+    """``<row`` elements in a sheet's XML, counted up to one more than ``most_rows``."""
+    count, tail = 0, b""
+    while count <= most_rows:
+        chunk = part.read(1 << 20)
+        if not chunk:
+            break
+        text = tail + chunk
+        count += text.count(b"<row")
+        tail = text[-3:]  # too short to hold "<row" itself: nothing is counted twice
+    return count
+
+
+def _xlsx_rows(data: bytes, sheet_names: Iterable[str], most_rows: int) -> Rows:
+    """The rows of the chosen sheet, refused unread when it spans over ``most_rows`` rows."""
+    _check_zip(data, most_rows)
     wanted = {fold(name) for name in sheet_names}
     try:
         with warnings.catch_warnings():
@@ -255,23 +296,26 @@ def _xlsx_rows(data: bytes, sheet_names: Iterable[str]) -> Rows:
     except Exception:  # openpyxl raises many kinds on damaged input
         raise TableUnreadable("file.xlsx_broken") from None
     try:
-        sheets = list(book.worksheets)
-        if not sheets:
-            raise TableUnreadable("file.no_sheet")
-        chosen = next((s for s in sheets if fold(str(s.title)) in wanted), sheets[0])
-        if hasattr(chosen, "reset_dimensions"):
-            chosen.reset_dimensions()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                cells = chosen.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
-                for number, values in enumerate(cells, start=1):
-                    if number > MAX_SHEET_ROW:
-                        raise TableUnreadable("file.xlsx_broken")
-                    yield number, _trimmed(values)
-        except TableUnreadable:
-            raise
-        except Exception:  # damaged sheet XML
-            raise TableUnreadable("file.xlsx_broken") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sheets = list(book.worksheets)
+            if not sheets:
+                raise TableUnreadable("file.no_sheet")
+            chosen = next((s for s in sheets if fold(str(s.title)) in wanted), sheets[0])
+            claimed = chosen.max_row if hasattr(chosen, "reset_dimensions") else None
+            if isinstance(claimed, int) and claimed > most_rows:
+                raise TableUnreadable("file.sheet_too_big", rows=claimed, limit=most_rows)
+            if hasattr(chosen, "reset_dimensions"):
+                # A dimension may also claim too few rows: the rows are counted as they are read.
+                chosen.reset_dimensions()
+            cells = chosen.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+            for number, values in enumerate(cells, start=1):
+                if number > MAX_SHEET_ROW:
+                    raise TableUnreadable("file.xlsx_broken")
+                yield number, _trimmed(values)
+    except TableUnreadable:
+        raise
+    except Exception:  # damaged workbook or sheet XML, unsupported zip features
+        raise TableUnreadable("file.xlsx_broken") from None
     finally:
         book.close()

@@ -61,10 +61,32 @@ def table_rows(
     return header, [[row.get(column.key) for column in columns] for row in cells]
 
 
-def _text_safe(value: Any) -> Any:
+def put_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """Write one cell so that text stays text: never a live formula, no illegal characters.
+
+    Every workbook Mulin writes puts its cells through here: text starting with ``=``, ``+``,
+    ``-`` or ``@`` is stored as a string, not evaluated by Excel.
+
+    Parameters
+    ----------
+    sheet
+        An openpyxl worksheet.
+    row, column
+        1-based position.
+    value
+        Text, a number, a date or None.
+
+    Returns
+    -------
+    openpyxl.cell.Cell
+        The cell written.
+    """
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return value
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def xlsx_bytes(layout: Layout[ItemT], items: Sequence[ItemT], language: Language = "zh") -> bytes:
@@ -93,9 +115,7 @@ def xlsx_bytes(layout: Layout[ItemT], items: Sequence[ItemT], language: Language
         cell.font = Font(bold=True)
     for number, row in enumerate(rows, start=2):
         for index, value in enumerate(row, start=1):
-            cell = sheet.cell(row=number, column=index, value=_text_safe(value))
-            if isinstance(value, str):
-                cell.data_type = "s"
+            put_cell(sheet, number, index, value)
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
@@ -109,12 +129,15 @@ def xlsx_bytes(layout: Layout[ItemT], items: Sequence[ItemT], language: Language
 
 def _codes_sheet(book: Any, language: Language) -> None:
     sheet = book.create_sheet(say(language, "sheet.codes"))
-    sheet.append([say(language, key) for key in ("codes.field", "codes.code", "codes.name")])
+    titles = [say(language, key) for key in ("codes.field", "codes.code", "codes.name")]
+    rows = [titles] + [
+        [field, code, name] for field, names in _CODE_LISTS for code, name in names.items()
+    ]
+    for number, row in enumerate(rows, start=1):
+        for index, value in enumerate(row, start=1):
+            put_cell(sheet, number, index, value)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for field, names in _CODE_LISTS:
-        for code, name in names.items():
-            sheet.append([field, code, name])
     for letter in ("A", "B", "C"):
         sheet.column_dimensions[letter].width = 24
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -26,6 +27,27 @@ TimeOfDay = Annotated[str, AfterValidator(_check_time)]
 """Local time ``HH:MM`` from ``00:00`` to ``24:00``."""
 
 Identifier = Annotated[str, Field(min_length=1, max_length=100)]
+MAX_NAME_CHARS = 200
+
+
+def _check_name(value: str) -> str:
+    # Checked in Python, not by pydantic's max_length, so that text pydantic cannot hand to
+    # Rust (an unpaired surrogate) still reaches the service's own clearer message.
+    if len(value) > MAX_NAME_CHARS:
+        raise PydanticCustomError(
+            "string_too_long",
+            "String should have at most {max_length} characters",
+            {"max_length": MAX_NAME_CHARS},
+        )
+    return value
+
+
+Name = Annotated[
+    str, AfterValidator(_check_name), Field(json_schema_extra={"maxLength": MAX_NAME_CHARS})
+]
+"""Free text for people to read (names, units): at most 200 characters."""
+MAX_EXTRA_BYTES = 16 * 1024
+"""Largest ``extra`` of one record, as compact UTF-8 JSON (an Excel cell holds 32,767 chars)."""
 Count = Annotated[int, Field(ge=0, strict=True)]
 """A whole number >= 0 that must be a JSON number (not ``true`` or ``"45"``)."""
 
@@ -68,7 +90,28 @@ class WireModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    extra: Any = Field(default=None, description="Kept and ignored: free data for other tools.")
+    extra: Any = Field(
+        default=None,
+        description=(
+            f"Kept and ignored: free data for other tools, at most {MAX_EXTRA_BYTES} bytes as JSON."
+        ),
+    )
+
+    @field_validator("extra")
+    @classmethod
+    def _extra_is_small(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        size = len(
+            json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+        )
+        if size > MAX_EXTRA_BYTES:
+            raise PydanticCustomError(
+                "extra_too_large",
+                "extra is {size} bytes as JSON, more than {limit}",
+                {"size": size, "limit": MAX_EXTRA_BYTES},
+            )
+        return value
 
 
 class Location(WireModel):

@@ -19,6 +19,15 @@ ReasonCode = Literal[
     "capacity_exhausted",
     "resource_out_of_stock",
     "excluded",
+    "not_eligible",
+    "too_few_days",
+    "window_too_short",
+]
+WarningCode = Literal[
+    "not_eligible",
+    "too_few_days",
+    "window_too_short",
+    "preferred_and_excluded",
 ]
 
 
@@ -83,6 +92,14 @@ class Unmet(WireModel):
     missing_visits: Count
     missing_resources: list[ResourceAmount] = Field(default_factory=list)
     reasons: list[Reason] = Field(min_length=1)
+
+
+class PlanWarning(WireModel):
+    """A record of the scenario accepted but not servable as written (see the spec)."""
+
+    code: WarningCode
+    path: str = Field(description="JSON path of the field at fault, e.g. needs[12].visits.")
+    message: str
 
 
 class Shortage(WireModel):
@@ -159,3 +176,7 @@ class Plan(WireModel):
     routes: list[Route] = Field(default_factory=list)
     unmet: list[Unmet] = Field(default_factory=list)
     metrics: Metrics
+    warnings: list[PlanWarning] = Field(
+        default_factory=list,
+        description="One entry per accepted record that cannot be served as written.",
+    )

@@ -15,6 +15,7 @@ from service.wire.common import (
     Day,
     Identifier,
     Location,
+    Name,
     ResourceAmount,
     Role,
     StaffKey,
@@ -63,7 +64,7 @@ class Station(WireModel):
     """The town's social work station (社会工作站)."""
 
     id: Identifier
-    name: str
+    name: Name
     location: Location
 
 
@@ -71,7 +72,7 @@ class Village(WireModel):
     """A village (村) or urban community (社区) with its social work room."""
 
     id: Identifier
-    name: str
+    name: Name
     kind: Literal["village", "community"] = "village"
     location: Location
 
@@ -98,7 +99,7 @@ class Worker(WireModel):
     """A social worker, volunteer or village liaison of the resource library."""
 
     id: Identifier
-    name: str
+    name: Name
     role: Role
     skills: list[Code] = Field(default_factory=list)
     languages: list[Code] = Field(default_factory=lambda: ["mandarin"])
@@ -132,9 +133,9 @@ class Resource(WireModel):
     """Charity goods or funds in the resource library, with this week's stock."""
 
     id: Identifier
-    name: str
+    name: Name
     kind: Literal["goods", "funds"]
-    unit: str
+    unit: Name
     available: Count
     eligible_groups: list[Group] | None = None
 
@@ -194,16 +195,6 @@ class Need(WireModel):
             raise PydanticCustomError("staff_large", "a visit may need at most 10 workers", {})
         return value
 
-    @model_validator(mode="after")
-    def _enough_days(self) -> Need:
-        if self.visits > len(self.window.days):
-            raise PydanticCustomError(
-                "visits_days",
-                "{visits} visits need {visits} different days but window.days has {days}",
-                {"visits": self.visits, "days": len(self.window.days)},
-            )
-        return self
-
     def staff_total(self) -> int:
         """Number of workers one visit needs."""
         return sum(self.staff.values())
@@ -213,7 +204,7 @@ class Scenario(WireModel):
     """One town's week: villages, workers, resources and needs (``mulin.scenario/1``)."""
 
     format: Literal["mulin.scenario/1"]
-    name: str
+    name: Name
     week_start: dt.date
     station: Station
     villages: list[Village] = Field(min_length=1)

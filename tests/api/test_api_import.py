@@ -115,6 +115,7 @@ def test_sample_files_match_the_demo_station(
         "deleted": 0,
         "mode": "upsert",
         "dry_run": False,
+        "warnings": [],
     }
     assert listing(stations, tokens, table) == before
 
@@ -257,13 +258,17 @@ def test_unknown_village_worker_and_resource(stations: TestClient, tokens: Token
     assert zh[0]["message"] == "第 2 行「村社区」：村社区「v99」不在本站档案中"
 
 
-def test_ineligible_resource_is_a_row_error(stations: TestClient, tokens: Tokens) -> None:
-    """A need asking for a resource its groups may not receive is an error at its row."""
+def test_ineligible_resource_is_stored_and_warned(stations: TestClient, tokens: Tokens) -> None:
+    """A need asking for a resource its groups may not receive is saved, with a row warning."""
     header = NEED_HEADER + ",群体,物资"
     row = NEW_ROW + ",留守儿童,rice-5kg:1"
-    found = errors_of(upload(stations, tokens.header("admin"), csv_of(header, row)))
-    assert [(e["row"], e["column"]) for e in found] == [(2, "物资")]
+    answer = upload(stations, tokens.header("admin"), csv_of(header, row))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["created"] == 1
+    found = answer.json()["warnings"]
+    assert [(w["row"], w["column"], w["type"]) for w in found] == [(2, "物资", "not_eligible")]
     assert "rice-5kg" in found[0]["message"]
+    assert NEW_ROW.split(",")[0] in [need["id"] for need in listing(stations, tokens)]
 
 
 @pytest.mark.parametrize(
@@ -323,6 +328,7 @@ def test_dry_run_counts_and_saves_nothing(stations: TestClient, tokens: Tokens) 
         "deleted": 4,
         "mode": "replace",
         "dry_run": True,
+        "warnings": [],
     }
     assert listing(stations, tokens) == before
     assert audit(stations) == entries
@@ -357,15 +363,19 @@ def test_replacing_resources_cannot_strand_needs(stations: TestClient, tokens: T
     assert [r["id"] for r in listing(stations, tokens, "resources")] == ["rice-5kg", "oil"]
 
 
-def test_narrowing_eligibility_names_the_resource_row(stations: TestClient, tokens: Tokens) -> None:
-    """A resource row whose groups would shut out stored needs is the row blamed."""
+def test_narrowing_eligibility_warns_at_the_resource_row(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A resource row whose groups shut out stored needs is saved and warned of at its row."""
     data = csv_of(
         "id,name,kind,unit,available,eligible_groups", "rice-5kg,rice,goods,bag,9,migrant"
     )
-    found = errors_of(upload(stations, tokens.header("admin"), data, table="resources"))
-    assert [(e["row"], e["column"]) for e in found] == [
-        (2, "eligible_groups"),
-        (2, "eligible_groups"),
+    answer = upload(stations, tokens.header("admin"), data, table="resources")
+    assert answer.status_code == 200, answer.text
+    found = answer.json()["warnings"]
+    assert [(w["row"], w["column"], w["type"]) for w in found] == [
+        (2, "eligible_groups", "not_eligible"),
+        (2, "eligible_groups", "not_eligible"),
     ]
     assert "n001" in found[0]["message"] and "n003" in found[1]["message"]
 

@@ -15,7 +15,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.api_kit import ROOT, STATION_A, WEEK, Tokens, make_settings, tiny, wait_for_plan
+from api.api_kit import (
+    ROOT,
+    STATION_A,
+    WEEK,
+    Tokens,
+    make_settings,
+    scenario_for,
+    tiny,
+    wait_for_plan,
+)
 from service.api import create_app, jobs, solving
 from service.api.auth import create_token
 from service.api.jobs import INTERRUPTED, new_job
@@ -264,3 +273,27 @@ def test_a_crashing_solver_fails_its_job_and_the_service_stays_up(
         assert job["status"] == "failed"
         assert "stopped unexpectedly" in job["error"]
         assert client.get("/api/v1/health").json() == {"status": "ok"}
+
+
+def test_plan_of_an_inconsistent_archive_is_done_warned_and_valid(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A stored archive with inconsistent records is planned: valid, warned, true reasons."""
+    scenario = scenario_for(STATION_A)
+    scenario["needs"][2]["groups"] = ["migrant"]
+    scenario["needs"][1]["duration_minutes"] = 300
+    put = stations.put(
+        f"/api/v1/stations/{STATION_A}/scenario", json=scenario, headers=tokens.header("admin")
+    )
+    assert put.status_code == 200, put.text
+    job = wait_for_plan(stations, request_plan(stations, tokens), tokens.header("viewer_a"))
+    assert job["status"] == "done", job
+    plan = Plan.model_validate(job["plan"])
+    assert check_plan(Scenario.model_validate(scenario | {"week_start": WEEK}), plan) == []
+    assert [(w.code, w.path) for w in plan.warnings] == [
+        ("window_too_short", "needs[1].window"),
+        ("not_eligible", "needs[2].resources[0].id"),
+    ]
+    reasons = {u.need_id: {r.code for r in u.reasons} for u in plan.unmet}
+    assert reasons["n002"] == {"window_too_short"}
+    assert "not_eligible" in reasons["n003"]

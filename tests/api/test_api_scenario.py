@@ -142,3 +142,24 @@ def test_import_and_export_are_audited(stations: TestClient, tokens: Tokens) -> 
     assert [e.entity_id for e in read] == created
     assert {e.token_id for e in read} == {tokens.id("admin")}
     assert {e.entity for e in entries} == {"need"}
+
+
+def test_inconsistent_records_are_stored_and_warned(stations: TestClient, tokens: Tokens) -> None:
+    """An ineligible request, visits beyond window days and preferred+excluded are kept, warned."""
+    scenario = scenario_for(STATION_A)
+    scenario["needs"][2]["groups"] = ["migrant"]
+    scenario["needs"][3]["visits"] = 4
+    scenario["needs"][0]["preferred_workers"] = ["sw01"]
+    scenario["needs"][0]["excluded_workers"] = ["sw01"]
+    answer = stations.put(
+        URL, json=scenario, params={"language": "en"}, headers=tokens.header("admin")
+    )
+    assert answer.status_code == 200, answer.text
+    assert [(w["code"], w["path"]) for w in answer.json()["warnings"]] == [
+        ("preferred_and_excluded", "needs[0].preferred_workers[0]"),
+        ("not_eligible", "needs[2].resources[0].id"),
+        ("too_few_days", "needs[3].visits"),
+    ]
+    stored = export(stations, tokens)
+    assert stored["needs"][3]["visits"] == 4
+    assert stored["needs"][2]["groups"] == ["migrant"]

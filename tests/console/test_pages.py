@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from api.api_kit import STATION_A, STATION_B, WEEK, Tokens, wait_for_plan
+from api.api_kit import STATION_A, STATION_B, WEEK, Tokens, scenario_for, wait_for_plan
 from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,6 +198,26 @@ def test_import_checks_first_and_saves_only_on_confirm(
     assert stations.get(needs, headers=header).json()["count"] == before["count"] + 1
 
 
+def test_an_inconsistent_row_is_a_warning_not_an_error(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A row asking more visits than window days checks fine, listed under warnings, saveable."""
+    sign_in(stations, tokens, "coordinator_a")
+    lines = (SCENARIOS / "demo-needs.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace(",2,1,45,", ",2,3,45,")
+    answer = stations.post(
+        f"/stations/{STATION_A}/import",
+        data={"kind": "needs"},
+        files={"file": ("visits.csv", ("\n".join(lines) + "\n").encode("utf-8"))},
+        headers=ORIGIN,
+    )
+    assert answer.status_code == 200, answer.text
+    assert {"import-warnings", "import-confirm"} <= ids(answer.text)
+    assert "import-errors" not in ids(answer.text)
+    assert answer.text.count('class="row-warning"') == 1
+    assert "n002" in answer.text
+
+
 def test_a_broken_csv_shows_its_row_errors(stations: TestClient, tokens: Tokens) -> None:
     """Bad rows are listed one per table row, with no confirm form, and nothing is saved."""
     sign_in(stations, tokens, "coordinator_a")
@@ -265,6 +285,23 @@ def test_a_done_plan_shows_drawings_unmet_needs_and_downloads(
     assert feed is not None
     calendar = stations.get(feed.group(1).replace("&amp;", "&"))
     assert calendar.status_code == 200 and b"BEGIN:VCALENDAR" in calendar.content
+
+
+def test_a_plan_of_an_inconsistent_archive_shows_its_warnings(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """The plan page lists the plan's warnings, one item per accepted inconsistent record."""
+    scenario = scenario_for(STATION_A)
+    scenario["needs"][3]["visits"] = 4
+    put = stations.put(
+        f"/api/v1/stations/{STATION_A}/scenario", json=scenario, headers=tokens.header("admin")
+    )
+    assert put.status_code == 200, put.text
+    sign_in(stations, tokens, "coordinator_a")
+    page = stations.get(f"/plans/{finished_plan(stations, tokens)}")
+    assert "plan-warnings" in ids(page.text)
+    assert page.text.count('class="plan-warning"') == 1
+    assert 'data-path="needs[3].visits"' in page.text
 
 
 def test_the_replan_form_with_an_absent_worker_creates_a_job(

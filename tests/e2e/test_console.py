@@ -1,8 +1,8 @@
 """The coordinator console in headless Chromium against a real ``mulin serve`` process.
 
 The pages are found by the console's DOM contract (element ids and classes). A console page
-that answers 404 skips the steps that need it (the console is being built); anything else that
-is missing fails.
+that answers 404 fails (a console that is no longer mounted must not pass), like anything else
+that is missing.
 """
 
 from __future__ import annotations
@@ -69,10 +69,10 @@ def fetch_with_cookies(driver: WebDriver, url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def page_or_skip(
+def page_marker(
     driver: WebDriver, css: str, page: str, seconds: float = PAGE_SECONDS
 ) -> WebElement:
-    """The page's marker element; skips as soon as the page answers 404 (not built yet)."""
+    """The page's marker element; fails at once when the page answers 404 or 500."""
     checked: set[str] = set()
 
     def marker_or_404(d: WebDriver) -> WebElement | Literal[False]:
@@ -86,7 +86,7 @@ def page_or_skip(
         if loaded and url not in checked:
             checked.add(url)
             if page_status(d, url) == 404:
-                pytest.skip(f"console page {page} not built yet")
+                pytest.fail(f"the console's {page} page answers 404: is the console mounted?")
         return False
 
     marker: WebElement = WebDriverWait(driver, seconds, poll_frequency=0.2).until(
@@ -95,10 +95,10 @@ def page_or_skip(
     return marker
 
 
-def open_or_skip(driver: WebDriver, url: str, css: str, page: str) -> WebElement:
-    """Open ``url`` and wait for its marker element; skips when the page answers 404."""
+def open_page(driver: WebDriver, url: str, css: str, page: str) -> WebElement:
+    """Open ``url`` and wait for its marker element; fails when the page answers 404."""
     driver.get(url)
-    return page_or_skip(driver, css, page)
+    return page_marker(driver, css, page)
 
 
 def screenshot(
@@ -132,7 +132,7 @@ def screenshot(
 
 def sign_in(driver: WebDriver, live: Live, folder: Path | None = None) -> None:
     """Sign in on ``/`` with the coordinator token (a screenshot of the form into ``folder``)."""
-    form = open_or_skip(driver, live.url("/"), "form#signin", "sign-in")
+    form = open_page(driver, live.url("/"), "form#signin", "sign-in")
     wait_for(driver, "a#lang-zh")
     wait_for(driver, "a#lang-en")
     token = form.find_element(By.CSS_SELECTOR, "input#token")
@@ -167,7 +167,7 @@ def switch_language(driver: WebDriver, code: str, marker: str) -> str:
 
 def wait_for_done_plan(driver: WebDriver, seconds: float = PLAN_SECONDS) -> WebElement:
     """The timeline of the plan page once the plan is done (the page reloads itself)."""
-    return page_or_skip(driver, "section#timeline", "plan", seconds)
+    return page_marker(driver, "section#timeline", "plan", seconds)
 
 
 def plan_job(live: Live, plan_id: str, seconds: float = PLAN_SECONDS) -> dict[str, Any]:
@@ -222,9 +222,7 @@ def test_coordinator_week(live: Live, browser: WebDriver, artifacts: Path) -> No
     browser.delete_all_cookies()
     sign_in(browser, live, artifacts)
 
-    overview = open_or_skip(
-        browser, live.url(f"/stations/{STATION}"), "section#overview", "station"
-    )
+    overview = open_page(browser, live.url(f"/stations/{STATION}"), "section#overview", "station")
     assert browser.find_element(By.CSS_SELECTOR, "table#needs-by-priority").is_displayed()
     screenshot(browser, artifacts, "overview.png")
 
@@ -235,7 +233,7 @@ def test_coordinator_week(live: Live, browser: WebDriver, artifacts: Path) -> No
     assert overview.text == chinese
 
     browser.find_element(By.CSS_SELECTOR, "a#import-link").click()
-    form = page_or_skip(browser, "form#import-form", "import")
+    form = page_marker(browser, "form#import-form", "import")
     Select(form.find_element(By.CSS_SELECTOR, "select#import-kind")).select_by_value("needs")
     form.find_element(By.CSS_SELECTOR, "input#import-file").send_keys(str(SAMPLE_NEEDS))
     form.find_element(By.CSS_SELECTOR, "button#import-check").click()
@@ -247,7 +245,7 @@ def test_coordinator_week(live: Live, browser: WebDriver, artifacts: Path) -> No
     browser.find_element(By.CSS_SELECTOR, "form#import-confirm button#import-save").click()
     assert wait_for(browser, "div#import-done").text.strip(), "the import says nothing"
 
-    open_or_skip(browser, live.url(f"/stations/{STATION}"), "form#plan-form", "station")
+    open_page(browser, live.url(f"/stations/{STATION}"), "form#plan-form", "station")
     week = browser.find_element(By.CSS_SELECTOR, "form#plan-form input#week-start")
     browser.execute_script("arguments[0].value = arguments[1];", week, WEEK)
     limit = browser.find_element(By.CSS_SELECTOR, "form#plan-form input#time-limit")
@@ -257,7 +255,7 @@ def test_coordinator_week(live: Live, browser: WebDriver, artifacts: Path) -> No
     WebDriverWait(browser, PAGE_SECONDS).until(
         lambda d: PLAN_PATH.search(d.current_url) is not None, message="no plan page"
     )
-    first = page_or_skip(browser, "progress#plan-progress, section#timeline", "plan")
+    first = page_marker(browser, "progress#plan-progress, section#timeline", "plan")
     assert first.tag_name in ("progress", "section")
     timeline = wait_for_done_plan(browser)
     plan_id = plan_id_of(browser)
@@ -313,12 +311,12 @@ def test_replan_with_absent_worker(live: Live, browser: WebDriver, artifacts: Pa
 
     browser.delete_all_cookies()
     sign_in(browser, live)
-    open_or_skip(browser, live.url(f"/plans/{accepted['id']}"), "section#timeline", "plan")
+    open_page(browser, live.url(f"/plans/{accepted['id']}"), "section#timeline", "plan")
     if not browser.find_elements(By.CSS_SELECTOR, "form#replan-form"):
         links = browser.find_elements(By.CSS_SELECTOR, "a[href*='replan']")
         assert links, "the plan page offers no re-plan"
         links[0].click()
-    form = page_or_skip(browser, "form#replan-form", "replan")
+    form = page_marker(browser, "form#replan-form", "replan")
     absent = Select(form.find_element(By.CSS_SELECTOR, "select#absent-worker"))
     values = [o.get_attribute("value") for o in absent.options]
     assert busy[0] in values, "a planned worker cannot be marked absent"
@@ -333,7 +331,7 @@ def test_replan_with_absent_worker(live: Live, browser: WebDriver, artifacts: Pa
         limit.clear()
         limit.send_keys(str(TIME_LIMIT))
     form.find_element(By.CSS_SELECTOR, "button#replan-submit").click()
-    changes = page_or_skip(browser, "table#changes", "replan result", PLAN_SECONDS)
+    changes = page_marker(browser, "table#changes", "replan result", PLAN_SECONDS)
     new_id = plan_id_of(browser)
     assert new_id != str(accepted["id"]), "the re-plan shows the old plan"
     job = plan_job(live, new_id)
@@ -342,3 +340,22 @@ def test_replan_with_absent_worker(live: Live, browser: WebDriver, artifacts: Pa
     assert moved >= 1, "an absent worker with visits changed nothing"
     assert len(changes.find_elements(By.CSS_SELECTOR, "tbody tr")) == moved
     screenshot(browser, artifacts, "replan.png", changes)
+
+
+class _NotFoundPage:
+    """Just enough of a WebDriver for :func:`page_marker`: a loaded page without the marker."""
+
+    current_url = "http://127.0.0.1:1/stations/x"
+
+    def find_elements(self, by: str, value: str) -> list[WebElement]:
+        return []
+
+    def execute_script(self, script: str) -> str:
+        return "complete"
+
+
+def test_a_console_page_answering_404_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A console that is not mounted (its page answers 404) fails the suite; it is no skip."""
+    monkeypatch.setattr(f"{__name__}.page_status", lambda driver, url: 404)
+    with pytest.raises(pytest.fail.Exception, match="answers 404"):
+        page_marker(_NotFoundPage(), "#station", "station", seconds=2)  # type: ignore[arg-type]

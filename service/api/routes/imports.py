@@ -45,18 +45,6 @@ LanguageQuery = Annotated[
 ]
 
 
-class ImportResult(BaseModel):
-    """What an import did, or for a dry run would do."""
-
-    rows: int = Field(ge=0, description="Data rows in the file.")
-    created: int = Field(ge=0)
-    updated: int = Field(ge=0)
-    unchanged: int = Field(ge=0, description="Rows equal to the stored records.")
-    deleted: int = Field(ge=0, description="Stored records not in the file (replace only).")
-    mode: Mode
-    dry_run: bool
-
-
 class RowProblem(BaseModel):
     """One problem of an imported file."""
 
@@ -75,6 +63,26 @@ class RowProblem(BaseModel):
     )
     message: str | None = Field(
         default=None, description="The whole sentence (as msg); absent on FastAPI's own 422s."
+    )
+
+
+class ImportResult(BaseModel):
+    """What an import did, or for a dry run would do."""
+
+    rows: int = Field(ge=0, description="Data rows in the file.")
+    created: int = Field(ge=0)
+    updated: int = Field(ge=0)
+    unchanged: int = Field(ge=0, description="Rows equal to the stored records.")
+    deleted: int = Field(ge=0, description="Stored records not in the file (replace only).")
+    mode: Mode
+    dry_run: bool
+    warnings: list[RowProblem] = Field(
+        default_factory=list,
+        description=(
+            "Rows stored (or, for a dry run, that would be) that cannot be served as written: "
+            "type is the spec's code (not_eligible, too_few_days, window_too_short, "
+            "preferred_and_excluded)."
+        ),
     )
 
 
@@ -127,6 +135,9 @@ def _import(
         deleted=counts.deleted,
         mode=mode,
         dry_run=dry_run,
+        warnings=[
+            RowProblem(**entry) for entry in imports.problems_body(counts.warnings, language)
+        ],
     )
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from service.api import examples as ex
@@ -33,8 +33,11 @@ from service.api.errors import (
 from service.api.models import StationPublic
 from service.api.routes.stations import station_public
 from service.loading import InvalidDocument, check_references
+from service.messages import Language
 from service.storage import convert, repository
 from service.storage.models import Station
+from service.to_plan import plan_warnings
+from service.wire.plan import PlanWarning
 from service.wire.scenario import Scenario
 
 router = APIRouter(prefix="/stations/{station_id}/scenario", tags=["scenario"])
@@ -62,6 +65,14 @@ class ScenarioImported(BaseModel):
     workers: int
     resources: int
     needs: int
+    warnings: list[PlanWarning] = Field(
+        default_factory=list,
+        description=(
+            "Records stored that cannot be served as written (the plan repeats them): a resource "
+            "the household is not eligible for, more visits than window days, a window shorter "
+            "than a visit, a worker both preferred and excluded."
+        ),
+    )
 
 
 def station_scenario(
@@ -136,10 +147,13 @@ def replace_scenario(
     station_id: StationId,
     body: ScenarioBody,
     expected: IfMatch,
+    language: Annotated[Language, Query(description="Language of the warnings.")] = "zh",
 ) -> ScenarioImported:
     """Replace the station's whole archive with a scenario's (all or nothing).
 
     An invalid scenario gets 422 with the JSON path of each problem, and nothing changes.
+    Records that are well-formed but cannot be served as written are stored and listed in
+    ``warnings``.
     The station is created when it does not exist yet. ``week_start`` is not stored: the
     archive serves every week.
     """
@@ -183,4 +197,5 @@ def replace_scenario(
         workers=len(body.workers),
         resources=len(body.resources),
         needs=len(body.needs),
+        warnings=plan_warnings(body, language),
     )
