@@ -28,6 +28,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "lack.role": "{role}不足",
         "lack.skill": "无人具备技能 {code}",
         "lack.language": "无人会说 {code}",
+        "lack.together": "没有一组人员能同时具备所需的角色、技能和语言",
         "reason.no_qualified_worker": "没有符合条件的工作人员：{lacking}。",
         "reason.excluded": "只有被排除的工作人员（{ids}）符合条件；请另行安排人员或复核排除名单。",
         "reason.out_of_range": (
@@ -144,6 +145,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "lack.role": "not enough {role}s",
         "lack.skill": "nobody has skill {code}",
         "lack.language": "nobody speaks {code}",
+        "lack.together": "no team combines the roles, skills and language it needs",
         "reason.no_qualified_worker": "No worker qualifies: {lacking}.",
         "reason.excluded": (
             "Only excluded workers ({ids}) qualify; assign someone else or review the exclusion."

@@ -57,7 +57,7 @@ def _lacking_text(finding: Finding, indexed: Indexed, language: Language) -> str
             parts.append(say(language, "lack.skill", code=indexed.skills[value]))
         else:
             parts.append(say(language, "lack.language", code=indexed.languages[value]))
-    return say(language, "list.sep").join(parts)
+    return say(language, "list.sep").join(parts) or say(language, "lack.together")
 
 
 def _reason(

@@ -108,7 +108,7 @@ def _handed(index: PlanIndex) -> Counter[str]:
 
 
 def team_possible(need: Need, workers: list[Worker]) -> bool:
-    """Whether some team drawn from ``workers`` has the need's roles, skills and a language.
+    """Whether some team of exactly the need's size drawn from ``workers`` is valid for it.
 
     Parameters
     ----------
@@ -120,19 +120,46 @@ def team_possible(need: Need, workers: list[Worker]) -> bool:
     Returns
     -------
     bool
-        Each role has its count, there are at least as many workers as slots, every skill is
-        held by one of them and, when languages are asked for, one speaks one of them.
+        Some ``staff_total`` of them have each role's count, hold every skill between them
+        and, when languages are asked for, include one speaking one of them. Workers alike
+        in what they bring are grouped, so the search is over a few groups.
     """
-    roles = Counter(worker.role for worker in workers)
-    if any(roles[role] < need.staff.get(role, 0) for role in ROLES):
+    wanted: list[tuple[str, str | tuple[str, ...]]] = [
+        ("role", role) for role in ROLES for _ in range(need.staff.get(role, 0))
+    ]
+    wanted += [("skill", skill) for skill in need.skills]
+    if need.languages:
+        wanted.append(("language", tuple(need.languages)))
+    needs = Counter(wanted)
+    groups: Counter[tuple[bool, ...]] = Counter(
+        tuple(_brings(worker, item) for item in needs) for worker in workers
+    )
+    if sum(groups.values()) < need.staff_total():
         return False
-    if len(workers) < need.staff_total():
+    return _cover(list(groups.items()), need.staff_total(), list(needs.values()))
+
+
+def _brings(worker: Worker, item: tuple[str, str | tuple[str, ...]]) -> bool:
+    kind, value = item
+    if kind == "role":
+        return worker.role == value
+    if kind == "skill":
+        return value in worker.skills
+    return bool(set(worker.languages) & set(value))
+
+
+def _cover(groups: list[tuple[tuple[bool, ...], int]], slots: int, wanted: list[int]) -> bool:
+    """Whether at most ``slots`` workers of ``groups`` (what they bring, count) meet ``wanted``."""
+    if all(w <= 0 for w in wanted):
+        return True
+    if slots == 0 or not groups:
         return False
-    held = {skill for worker in workers for skill in worker.skills}
-    if not set(need.skills) <= held:
-        return False
-    spoken = {language for worker in workers for language in worker.languages}
-    return not need.languages or bool(spoken & set(need.languages))
+    (brings, count), rest = groups[0], groups[1:]
+    for take in range(min(count, slots), -1, -1):
+        left = [w - take * b for w, b in zip(wanted, brings, strict=True)]
+        if _cover(rest, slots - take, left):
+            return True
+    return False
 
 
 class _Facts:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from service.matching.candidates import Candidates, team_possible
+from service.matching.candidates import Candidates
 from service.matching.problem import N_ROLES, STAFF_ANY, Problem
 from service.matching.solution import Solution
 
@@ -109,15 +109,16 @@ def _staffing_findings(
 ) -> list[Finding]:
     """Why the visits the window allows were not all planned: who is qualified, near, free."""
     role_fits = np.flatnonzero(candidates.role_fits[:, need])
+    rules = problem.team_rules
     lacking = _lacking(problem, need, role_fits)
-    if lacking:
+    if lacking or not rules.exists(need, role_fits.tolist()):
         return [Finding("no_qualified_worker", len(role_fits), lacking=tuple(lacking))]
     qualified = np.flatnonzero(candidates.qualified[:, need])
-    if not team_possible(problem, need, qualified):
+    if not rules.exists(need, qualified.tolist()):
         excluded = np.flatnonzero(problem.need_excluded[need] & candidates.role_fits[:, need])
         return [Finding("excluded", len(qualified), excluded=tuple(excluded.tolist()))]
     in_range = np.flatnonzero(candidates.in_range[:, need])
-    if not team_possible(problem, need, in_range):
+    if not rules.exists(need, in_range.tolist()):
         lacking = _lacking(problem, need, in_range) or [("role", STAFF_ANY)]
         reach = set(in_range.tolist())
         helpers = [
@@ -135,7 +136,7 @@ def _staffing_findings(
         ]
     window = [int(d) for d in np.flatnonzero(problem.need_days[need])]
     possible = tuple(
-        d for d in window if team_possible(problem, need, candidates.workers_for(need, d))
+        d for d in window if rules.exists(need, candidates.workers_for(need, d).tolist())
     )
     findings = []
     if len(possible) < min(int(problem.need_visits[need]), len(window)):

@@ -112,11 +112,13 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     state = WeekRoutes.from_schedule(schedule)
     search = RuinRecreate(state, params.seed)
 
-    def search_then_pick(reserve: float) -> Solution:
+    def search_then_pick(reserve: float, cooling: tuple[float, float]) -> Solution:
         """Search until ``reserve`` seconds are left; the best of search and baselines."""
         seconds = max(budget.left() - reserve, 0.0)
         keep_going, used = budget.clock(lambda: state.work, reserve=reserve)
-        search.run(keep_going, used, on_step=lambda: progress("search", budget.used()))
+        search.run(
+            keep_going, used, on_step=lambda: progress("search", budget.used()), cooling=cooling
+        )
         budget.charge(seconds)
         found = state.to_schedule()
         found.fill(priority_order(problem, candidates))
@@ -125,7 +127,9 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
         return from_schedule(best, "ruin-recreate" if source == "search" else source)
 
     bound_seconds = max(params.time_limit * BOUND_SHARE, 0.1)
-    solution = search_then_pick(bound_seconds)
+    first = max(budget.left() - bound_seconds, 0.0)
+    cooled = first / (first + bound_seconds) if first > 0 else 0.0
+    solution = search_then_pick(bound_seconds, (0.0, cooled))
     t = lap("search", t)
 
     requested = {p: int(problem.need_visits[problem.need_priority == p].sum()) for p in PRIORITIES}
@@ -146,7 +150,7 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     )
     t = lap("bound", t)
     if budget.left() > MIN_SEARCH_SECONDS:
-        solution = search_then_pick(0.0)
+        solution = search_then_pick(0.0, (cooled, 1.0))
         planned = visits_by_priority(problem, solution.visits)
         lap("search after bound", t)
     phases["steps"] = float(search.steps)

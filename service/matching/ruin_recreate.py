@@ -184,6 +184,7 @@ class RuinRecreate:
         keep_going: Callable[[float], bool],
         progress: Callable[[], float],
         on_step: Callable[[], None] | None = None,
+        cooling: tuple[float, float] = (0.0, 1.0),
     ) -> None:
         """Search until ``keep_going(progress())`` is false; the best week stays in ``state``.
 
@@ -195,6 +196,9 @@ class RuinRecreate:
             Share of the budget used so far.
         on_step
             Called every ``REPORT_EVERY`` steps (for progress reports).
+        cooling
+            The part of the temperature schedule this run covers (a search resumed later
+            goes on from where it stopped instead of heating up again).
         """
         state, params, rng = self.state, self.params, self.rng
         servable = [n for n in range(state.problem.n_needs) if _servable(state, n)]
@@ -202,7 +206,8 @@ class RuinRecreate:
         best = state.snapshot()
         current_tiers, current_travel = state.tiers(), state.travel
         while keep_going(used := progress()):
-            temperature = params.hot * (params.cold / params.hot) ** used
+            cooled = cooling[0] + used * (cooling[1] - cooling[0])
+            temperature = params.hot * (params.cold / params.hot) ** cooled
             unserved = [n for n in servable if state.missing(n) > 0]
             state.checkpoint()
             removed = self._ruin()

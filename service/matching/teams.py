@@ -89,7 +89,39 @@ class TeamRules:
             return False
         return all(len(pool & row.members) >= row.at_least for row in self.rows[need])
 
+    def exists(self, need: int, workers: Iterable[int]) -> bool:
+        """Whether some team of exactly the need's size drawn from ``workers`` meets every row.
+
+        Exact: workers are grouped by which rows they belong to (workers of one group are
+        interchangeable), and the few groups are searched with repetition.
+        """
+        rows = self.rows[need]
+        groups: dict[tuple[bool, ...], int] = {}
+        for worker in set(workers):
+            mark = tuple(worker in row.members for row in rows)
+            groups[mark] = groups.get(mark, 0) + 1
+        if sum(groups.values()) < self.size[need]:
+            return False
+        return _cover(list(groups.items()), self.size[need], [row.at_least for row in rows])
+
     def failing(self, need: int, workers: Iterable[int]) -> list[Row]:
         """The rows ``workers`` cannot meet even all together."""
         pool = set(workers)
         return [row for row in self.rows[need] if len(pool & row.members) < row.at_least]
+
+
+def _cover(groups: list[tuple[tuple[bool, ...], int]], slots: int, wanted: list[int]) -> bool:
+    """Whether at most ``slots`` workers from ``groups`` (membership, count) cover ``wanted``.
+
+    Rows only ask for "at least", so the team's other places can go to anyone.
+    """
+    if all(w <= 0 for w in wanted):
+        return True
+    if slots == 0 or not groups:
+        return False
+    (mark, count), rest = groups[0], groups[1:]
+    for take in range(min(count, slots), -1, -1):
+        left = [w - take * m for w, m in zip(wanted, mark, strict=True)]
+        if _cover(rest, slots - take, left):
+            return True
+    return False
