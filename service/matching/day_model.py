@@ -16,7 +16,7 @@ import numpy as np
 
 from service.matching.assignment import AssignmentProblem, LinearRows
 from service.matching.candidates import Candidates, team_possible
-from service.matching.problem import N_DAYS, N_ROLES, UNLIMITED, IntArray, Problem
+from service.matching.problem import N_DAYS, UNLIMITED, IntArray, Problem
 from service.matching.schedule import Schedule
 
 MEETING_BUCKETS = 8
@@ -186,18 +186,9 @@ def _teams(
         item = int(pair_item[pairs[0]])
         need = int(item_need[item])
         workers = pair_worker[pairs]
-        for role in range(N_ROLES):
-            count = int(problem.need_staff[need, role])
-            if count:
-                holders = pairs[problem.worker_role[workers] == role]
-                rows.add(holders, np.ones(len(holders)), [item], [-count], lo=0)
-        for skill in np.flatnonzero(problem.need_skills[need]):
-            holders = pairs[problem.worker_skills[workers, skill]]
-            rows.add(holders, np.ones(len(holders)), [item], [-1], lo=0)
-        wanted = problem.need_languages[need]
-        if wanted.any():
-            holders = pairs[problem.worker_languages[workers][:, wanted].any(axis=1)]
-            rows.add(holders, np.ones(len(holders)), [item], [-1], lo=0)
+        for row in problem.team_rules.rows[need]:
+            holders = pairs[np.array([int(w) in row.members for w in workers], dtype=bool)]
+            rows.add(holders, np.ones(len(holders)), [item], [-row.at_least], lo=0)
         if problem.staff_total(need) > 1:
             day = int(item_day[item])
             lo = candidates.start_lo[workers, day, pair_shift[pairs], need].astype(np.int64)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from service.matching.candidates import Candidates
-from service.matching.problem import N_ROLES, STAFF_ANY, Problem
+from service.matching.problem import STAFF_ANY, Problem
 from service.matching.solution import Solution
 
 
@@ -63,30 +63,30 @@ class Unserved:
 
 
 def _lacking(problem: Problem, need: int, workers: np.ndarray) -> list[tuple[str, int]]:
-    """What no worker of ``workers`` brings: roles short, skills and languages nobody has."""
-    lacking: list[tuple[str, int]] = []
-    roles = np.bincount(problem.worker_role[workers], minlength=N_ROLES)
-    for role in range(N_ROLES):
-        if roles[role] < problem.need_staff[need, role]:
-            lacking.append(("role", role))
-    if len(workers) < problem.staff_total(need) and not lacking:
-        lacking.append(("role", STAFF_ANY))
-    held = problem.worker_skills[workers].any(axis=0)
-    lacking += [("skill", int(s)) for s in np.flatnonzero(problem.need_skills[need] & ~held)]
-    wanted = problem.need_languages[need]
-    if wanted.any() and not problem.worker_languages[workers][:, wanted].any():
-        lacking += [("language", int(lang)) for lang in np.flatnonzero(wanted)]
+    """What ``workers`` together fall short of: the need's team rows they cannot meet.
+
+    Each as ``(kind, code)`` for messages (every wanted language of a language row), and
+    ``("role", STAFF_ANY)`` when no row fails but there are fewer workers than slots.
+    """
+    failing = problem.team_rules.failing(need, workers.tolist())
+    lacking: list[tuple[str, int]] = [(row.kind, code) for row in failing for code in row.codes]
+    if len(set(workers.tolist())) < problem.staff_total(need) and not any(
+        row.kind == "role" for row in failing
+    ):
+        lacking.insert(0, ("role", STAFF_ANY))
     return lacking
 
 
-def _brings(problem: Problem, worker: int, what: tuple[str, int]) -> bool:
-    """Whether ``worker`` has the role, skill or language ``what``."""
+def _brings(problem: Problem, need: int, worker: int, what: tuple[str, int]) -> bool:
+    """Whether ``worker`` is in the need's row that ``what`` names (anyone for any role)."""
     kind, code = what
-    if kind == "role":
-        return code == STAFF_ANY or bool(problem.worker_role[worker] == code)
-    if kind == "skill":
-        return bool(problem.worker_skills[worker, code])
-    return bool(problem.worker_languages[worker, code])
+    if kind == "role" and code == STAFF_ANY:
+        return True
+    return any(
+        worker in row.members
+        for row in problem.team_rules.rows[need]
+        if row.kind == kind and code in row.codes
+    )
 
 
 def _visit_findings(
@@ -122,7 +122,9 @@ def _staffing_findings(
         lacking = _lacking(problem, need, in_range) or [("role", STAFF_ANY)]
         reach = set(in_range.tolist())
         helpers = [
-            w for w in qualified.tolist() if w not in reach and _brings(problem, w, lacking[0])
+            w
+            for w in qualified.tolist()
+            if w not in reach and _brings(problem, need, w, lacking[0])
         ]
         nearest = min(helpers or qualified.tolist(), key=lambda w: int(candidates.oneway[w, need]))
         return [

@@ -21,7 +21,7 @@ from service.matching.assignment import SolveParams
 from service.matching.budget import Budget
 from service.matching.candidates import Candidates, team_possible
 from service.matching.cpsat.routing_solver import Routed, RouteItem, improve_day
-from service.matching.problem import N_DAYS, N_ROLES, STAFF_ANY, Problem
+from service.matching.problem import N_DAYS, STAFF_ANY, Problem
 from service.matching.schedule import Schedule
 from service.matching.solution import Solution, from_schedule, quality_key, visits_by_priority
 
@@ -68,19 +68,9 @@ def worker_pool(
         Sorted worker indices.
     """
     able = candidates.workers_for(need, day)
-    ranked = able[np.argsort(candidates.oneway[able, need], kind="stable")]
-    pool = set(keep)
-    for role in range(N_ROLES):
-        if problem.need_staff[need, role]:
-            pool.update(ranked[problem.worker_role[ranked] == role][:POOL_PER_ROLE].tolist())
-    if problem.need_staff[need, STAFF_ANY]:
-        pool.update(ranked[: POOL_PER_ROLE + 1].tolist())
-    for skill in np.flatnonzero(problem.need_skills[need]):
-        pool.update(ranked[problem.worker_skills[ranked, skill]][:POOL_PER_ROLE].tolist())
-    wanted = problem.need_languages[need]
-    if wanted.any():
-        speakers = problem.worker_languages[ranked][:, wanted].any(axis=1)
-        pool.update(ranked[speakers][:POOL_PER_ROLE].tolist())
+    ranked = able[np.argsort(candidates.oneway[able, need], kind="stable")].tolist()
+    anyone = POOL_PER_ROLE + 1 if problem.need_staff[need, STAFF_ANY] else 0
+    pool = problem.team_rules.pool(need, ranked, POOL_PER_ROLE, anyone) | set(keep)
     return tuple(sorted(pool))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from service.matching.candidates import Candidates, team_possible
-from service.matching.problem import N_ROLES, STAFF_ANY, Problem
+from service.matching.problem import STAFF_ANY, Problem
 
 PREFERRED_BONUS = 1
 """Travel minutes a preferred worker may cost extra before another is chosen instead."""
@@ -191,18 +191,9 @@ class Schedule:
             return slots[worker].extra_travel - bonus
 
         ranked = sorted(slots, key=lambda w: (cost(w), w))
-        pool: list[int] = []
-        for role in range(N_ROLES):
-            if p.need_staff[need, role]:
-                pool += [w for w in ranked if p.worker_role[w] == role][:4]
-        for skill in np.flatnonzero(p.need_skills[need]):
-            pool += [w for w in ranked if p.worker_skills[w, skill]][:3]
-        wanted = p.need_languages[need]
-        if wanted.any():
-            pool += [w for w in ranked if p.worker_languages[w, wanted].any()][:3]
-        if p.need_staff[need, STAFF_ANY]:
-            pool += ranked[:4]
-        pool = sorted(set(pool), key=lambda w: (cost(w), w))[:MAX_TEAM_POOL]
+        anyone = 4 if p.need_staff[need, STAFF_ANY] else 0
+        chosen = p.team_rules.pool(need, ranked, 3, anyone)
+        pool = sorted(chosen, key=lambda w: (cost(w), w))[:MAX_TEAM_POOL]
         for team in sorted(
             itertools.combinations(pool, size), key=lambda t: (sum(cost(w) for w in t), t)
         ):

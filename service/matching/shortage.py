@@ -48,12 +48,14 @@ class ShortageFinding:
 
 
 def _requirements(problem: Problem, need: int) -> list[tuple[str, int]]:
-    """Every role, skill and language a visit of ``need`` asks for."""
-    wants = [("role", r) for r in range(N_ROLES) if problem.need_staff[need, r]]
+    """Every role, skill and language a visit of ``need`` asks for (its team rows)."""
+    rows = problem.team_rules.rows[need]
+    wants: list[tuple[str, int]] = [
+        (row.kind, code) for row in rows for code in row.codes if row.kind == "role"
+    ]
     if problem.need_staff[need, STAFF_ANY]:
         wants.append(("role", STAFF_ANY))
-    wants += [("skill", int(s)) for s in np.flatnonzero(problem.need_skills[need])]
-    wants += [("language", int(lang)) for lang in np.flatnonzero(problem.need_languages[need])]
+    wants += [(row.kind, code) for row in rows for code in row.codes if row.kind != "role"]
     return wants
 
 

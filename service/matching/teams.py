@@ -27,12 +27,12 @@ RowKind = Literal["role", "skill", "language"]
 class Row:
     """At least ``at_least`` members of a visit's team must be among ``members``.
 
-    ``kind`` and ``code`` say what the row asks for (role code, skill or language index; for a
-    language row the first wanted language), for messages.
+    ``kind`` and ``codes`` say what the row asks for, for messages and for the shortage
+    summary's hypothetical worker: a role code, a skill index, or the wanted language indices.
     """
 
     kind: RowKind
-    code: int
+    codes: tuple[int, ...]
     members: frozenset[int]
     at_least: int
 
@@ -58,19 +58,19 @@ class TeamRules:
         self.rows: list[tuple[Row, ...]] = []
         for need in range(problem.n_needs):
             rows = [
-                Row("role", r, by_role[r], int(problem.need_staff[need, r]))
+                Row("role", (r,), by_role[r], int(problem.need_staff[need, r]))
                 for r in range(N_ROLES)
                 if problem.need_staff[need, r]
             ]
             rows += [
-                Row("skill", int(s), by_skill[s], 1)
+                Row("skill", (int(s),), by_skill[s], 1)
                 for s in np.flatnonzero(problem.need_skills[need])
             ]
             wanted = problem.need_languages[need]
             if wanted.any():
                 speakers = np.flatnonzero(problem.worker_languages[:, wanted].any(axis=1))
-                first = int(np.flatnonzero(wanted)[0])
-                rows.append(Row("language", first, frozenset(speakers.tolist()), 1))
+                codes = tuple(np.flatnonzero(wanted).tolist())
+                rows.append(Row("language", codes, frozenset(speakers.tolist()), 1))
             self.rows.append(tuple(rows))
 
     def allows(self, need: int, team: Iterable[int]) -> bool:
@@ -108,6 +108,17 @@ class TeamRules:
         """The rows ``workers`` cannot meet even all together."""
         pool = set(workers)
         return [row for row in self.rows[need] if len(pool & row.members) < row.at_least]
+
+    def pool(self, need: int, ranked: Iterable[int], per_row: int, anyone: int) -> set[int]:
+        """A few workers from ``ranked`` (best first) for each row, and the ``anyone`` best.
+
+        The pool a team is looked for in: for every row, its first ``per_row`` members.
+        """
+        order = list(ranked)
+        chosen = set(order[:anyone])
+        for row in self.rows[need]:
+            chosen.update([w for w in order if w in row.members][:per_row])
+        return chosen
 
 
 def _cover(groups: list[tuple[tuple[bool, ...], int]], slots: int, wanted: list[int]) -> bool:

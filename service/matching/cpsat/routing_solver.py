@@ -20,7 +20,7 @@ from service.matching.assignment import SolveParams
 from service.matching.budget import Budget
 from service.matching.candidates import Candidates, team_possible
 from service.matching.cpsat.limits import set_limit
-from service.matching.problem import N_DAYS, N_ROLES, PRIORITIES, UNLIMITED, Problem
+from service.matching.problem import N_DAYS, PRIORITIES, UNLIMITED, Problem
 from service.matching.schedule import RouteStop, Visit
 
 Arc = tuple[int, int, cp_model.LiteralT]
@@ -182,16 +182,9 @@ class _RoutingModel:
             need, y = item.need, self.present[i]
             members = [(w, self.member[(i, w)]) for w in item.workers]
             self.model.add(sum(x for _, x in members) == p.staff_total(need) * y)
-            for role in range(N_ROLES):
-                if p.need_staff[need, role]:
-                    holders = [x for w, x in members if p.worker_role[w] == role]
-                    self.model.add(sum(holders) >= int(p.need_staff[need, role]) * y)
-            for skill in np.flatnonzero(p.need_skills[need]):
-                self.model.add(sum(x for w, x in members if p.worker_skills[w, skill]) >= y)
-            wanted = p.need_languages[need]
-            if wanted.any():
-                speakers = [x for w, x in members if p.worker_languages[w, wanted].any()]
-                self.model.add(sum(speakers) >= y)
+            for row in p.team_rules.rows[need]:
+                holders = [x for w, x in members if w in row.members]
+                self.model.add(sum(holders) >= row.at_least * y)
 
     def _visits_per_need(self, visits_left: dict[int, int]) -> None:
         """At most ``visits`` visits per need (fewer if some lie outside the model), one a day."""
