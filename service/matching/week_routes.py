@@ -289,42 +289,6 @@ class WeekRoutes:
         route.earliest, route.latest, route.travel = earliest, latest, travel
 
     # ----------------------------------------------------------------- insertion
-    def placements(
-        self,
-        need: int,
-        day: int,
-        worker: int,
-        shift: int,
-        *,
-        append_only: bool = False,
-        blink: float = 0.0,
-        rng: random.Random | None = None,
-    ) -> list[Placement]:
-        """Every position of one shift route where a visit of ``need`` fits.
-
-        Parameters
-        ----------
-        need, day, worker, shift
-            The visit and the route.
-        append_only
-            Only the position after the last stop (the append-to-the-end baseline).
-        blink, rng
-            Skip each position with probability ``blink`` (SISR's blinks).
-
-        Returns
-        -------
-        list of Placement
-            With the interval of feasible starts and the travel the stop adds; empty when the
-            worker has no room that day or that week.
-        """
-        key = (worker, day, shift)
-        return [
-            Placement(key, position, lo, hi, extra)
-            for position, lo, hi, extra in self._scan(
-                need, day, worker, shift, append_only, blink, rng, UNLIMITED
-            )
-        ]
-
     def _scan(
         self,
         need: int,
@@ -336,9 +300,12 @@ class WeekRoutes:
         rng: random.Random | None,
         below: int,
     ) -> list[tuple[int, int, int, int]]:
-        """Fitting positions adding less than ``below`` travel minutes, as tuples.
+        """Where in one shift route a visit of ``need`` fits, adding under ``below`` minutes.
 
-        ``(position, lo, hi, extra travel)``: the fast path of :meth:`placements`.
+        Returns ``(position, lo, hi, extra travel)`` per position: the interval of feasible
+        starts there and the travel the stop adds; nothing when the worker has no room that
+        day or that week. ``append_only`` looks only after the last stop; ``blink`` skips each
+        position with that probability (SISR's blinks).
         """
         if self.day_count[worker][day] >= self.day_cap[worker]:
             return []
