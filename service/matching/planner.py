@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
+
 from service.matching.assignment import SolveParams
 from service.matching.baselines import BASELINES
 from service.matching.budget import Budget
@@ -24,7 +26,7 @@ from service.matching.day_model import build_day_model, hint_from_schedule
 from service.matching.greedy import priority_order
 from service.matching.problem import PRIORITIES, Problem
 from service.matching.ruin_recreate import RuinRecreate
-from service.matching.schedule import Schedule
+from service.matching.schedule import Schedule, Visit
 from service.matching.solution import (
     Solution,
     SolveStatus,
@@ -134,20 +136,7 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
 
     requested = {p: int(problem.need_visits[problem.need_priority == p].sum()) for p in PRIORITIES}
     planned = visits_by_priority(problem, solution.visits)
-    relaxation = build_day_model(problem, candidates)
-    share = max(min(bound_seconds, budget.left()), 0.1)
-    budget.charge(share)
-    bound = solve_assignment(
-        relaxation.assignment,
-        replace(params, time_limit=share),
-        hint=hint_from_schedule(relaxation, to_schedule(problem, candidates, solution))
-        if params.hints
-        else None,
-        with_cost=False,
-        strategy="tiers",
-        tier_caps=requested,
-        stop_after=lambda tier, best: best > planned[tier - 1],
-    )
+    tier_bound, proven = _tier_bounds(problem, solution, params, budget, bound_seconds)
     t = lap("bound", t)
     if budget.left() > MIN_SEARCH_SECONDS:
         solution = search_then_pick(0.0, (cooled, 1.0))
@@ -155,10 +144,8 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
         lap("search after bound", t)
     phases["steps"] = float(search.steps)
 
-    tier_bound = {p: bound.tier_bound.get(p, requested[p]) for p in PRIORITIES}
-    tiers_proven = bound.status == SolveStatus.OPTIMAL and planned == [
-        tier_bound[p] for p in PRIORITIES
-    ]
+    tier_bound = {p: tier_bound.get(p, requested[p]) for p in PRIORITIES}
+    tiers_proven = proven and planned == [tier_bound[p] for p in PRIORITIES]
     return replace(solution, tiers_proven=tiers_proven, bound_by_priority=tier_bound, phases=phases)
 
 
@@ -180,3 +167,69 @@ def _baselines(problem: Problem, candidates: Candidates, budget: Budget) -> dict
 def _best(problem: Problem, schedules: dict[str, Schedule]) -> tuple[str, Schedule]:
     """The best of several plans under the spec's objective (first listed wins ties)."""
     return max(schedules.items(), key=lambda kv: quality_key(problem, from_schedule(kv[1], kv[0])))
+
+
+def _tier_bounds(
+    problem: Problem, solution: Solution, params: SolveParams, budget: Budget, seconds: float
+) -> tuple[dict[int, int], bool]:
+    """Upper bounds on the visits per priority, tier by tier, from the day-level relaxation.
+
+    For priority ``t`` the relaxation holds only the needs of priority 1 to ``t`` (any plan's
+    visits of those needs are a plan of that smaller week, so its optimum bounds theirs, and
+    the model is small), with each more urgent tier held at what the plan serves. It stops at
+    the first priority whose bound exceeds the plan: beyond it a bound says nothing about
+    this plan.
+
+    Returns
+    -------
+    tuple
+        ``{priority: bound}`` for the tiers computed, and whether every one was proven.
+    """
+    planned = visits_by_priority(problem, solution.visits)
+    started = budget.left()
+    bounds: dict[int, int] = {}
+    for tier in PRIORITIES:
+        left = seconds - (started - budget.left())
+        if left <= 0.05 or budget.left() <= 0.05:
+            return bounds, False
+        keep = np.flatnonzero(problem.need_priority <= tier)
+        if not (problem.need_priority[keep] == tier).any():
+            bounds[tier] = 0
+            continue
+        sub = problem.restricted(keep)
+        sub_candidates = find_candidates(sub)
+        relaxation = build_day_model(sub, sub_candidates)
+        renumber = {int(n): i for i, n in enumerate(keep.tolist())}
+        mine = [
+            Visit(renumber[v.need], v.day, v.start, v.team)
+            for v in solution.visits
+            if v.need in renumber
+        ]
+        routes = {
+            key: [renumber[n] for n in needs if n in renumber]
+            for key, needs in solution.routes.items()
+        }
+        hint = to_schedule(
+            sub,
+            sub_candidates,
+            Solution(mine, {k: r for k, r in routes.items() if r}, solution.given[keep]),
+        )
+        share = max(min(left / (len(PRIORITIES) - tier + 1), budget.left()), 0.05)
+        budget.charge(share)
+        result = solve_assignment(
+            relaxation.assignment,
+            replace(params, time_limit=share),
+            hint=hint_from_schedule(relaxation, hint) if params.hints else None,
+            with_cost=False,
+            strategy="tiers",
+            tier_floors={p: planned[p - 1] for p in PRIORITIES if p < tier},
+        )
+        if tier not in result.tier_bound:
+            return bounds, False
+        asked = int(sub.need_visits[sub.need_priority == tier].sum())
+        bounds[tier] = min(result.tier_bound[tier], asked)
+        if result.status != SolveStatus.OPTIMAL:
+            return bounds, False
+        if bounds[tier] > planned[tier - 1]:
+            return bounds, True
+    return bounds, True

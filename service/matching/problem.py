@@ -168,6 +168,27 @@ class Problem:
             need_preferred=np.hstack([self.need_preferred, no]),
         )
 
+    def restricted(self, needs: IntArray) -> Problem:
+        """The same week with only ``needs`` (in that order); workers and points unchanged."""
+        return replace(
+            self,
+            need_point=self.need_point[needs],
+            need_priority=self.need_priority[needs],
+            need_visits=self.need_visits[needs],
+            need_duration=self.need_duration[needs],
+            need_days=self.need_days[needs],
+            need_from=self.need_from[needs],
+            need_to=self.need_to[needs],
+            need_staff=self.need_staff[needs],
+            need_skills=self.need_skills[needs],
+            need_languages=self.need_languages[needs],
+            need_excluded=self.need_excluded[needs],
+            need_preferred=self.need_preferred[needs],
+            need_mandatory=self.need_mandatory[needs],
+            need_request=self.need_request[needs],
+            need_eligible=self.need_eligible[needs],
+        )
+
     def route_travel(self, worker: int, needs: list[int]) -> int:
         """Travel minutes of a shift route from the worker's base through ``needs`` and back."""
         base = int(self.worker_base[worker])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import pytest
 from matching_kit import (
     STATION,
@@ -25,7 +26,7 @@ from service.matching.candidates import find_candidates
 from service.matching.greedy import plan_greedy
 from service.matching.planner import solve
 from service.matching.problem import PRIORITIES, Problem
-from service.matching.solution import from_schedule, quality_key
+from service.matching.solution import from_schedule, quality_key, visits_by_priority
 from service.planning import PlanOptions, plan_week
 from service.to_solver import to_solver
 from service.wire.plan import Plan
@@ -167,3 +168,27 @@ def test_solve_keeps_resource_units_of_the_greedy_plan() -> None:
     assert greedy[5] == 1, "greedy hands the rice to n1"
     solution = solve(problem, SolveParams(time_limit=2.0, seed=0, workers=1))
     assert quality_key(problem, solution) >= greedy
+
+
+@pytest.mark.parametrize(("visits", "seed"), [(40, 1), (120, 3), (200, 5)])
+def test_tier_bounds_hold_and_prove_priority_one(visits: int, seed: int) -> None:
+    """Every tier's bound is at least what is planned, and priority 1 is proven on small towns."""
+    problem = to_solver(generate_town(max(1, visits // 24), visits, seed)).problem
+    solution = solve(problem, SolveParams(time_limit=3.0, seed=0, workers=1, repeatable=True))
+    planned = visits_by_priority(problem, solution.visits)
+    assert solution.bound_by_priority is not None
+    bounds = [solution.bound_by_priority[p] for p in PRIORITIES]
+    assert all(b >= v for b, v in zip(bounds, planned, strict=True))
+    assert bounds[0] == planned[0]
+
+
+def test_restricted_problem_keeps_the_chosen_needs_in_order() -> None:
+    """A week restricted to some needs has exactly their rows, workers and points unchanged."""
+    problem = to_solver(generate_town(3, 60, 2)).problem
+    keep = np.flatnonzero(problem.need_priority <= 2)[::-1]
+    smaller = problem.restricted(keep)
+    assert smaller.n_needs == len(keep)
+    assert (smaller.need_point == problem.need_point[keep]).all()
+    assert (smaller.need_excluded == problem.need_excluded[keep]).all()
+    assert smaller.n_workers == problem.n_workers
+    assert smaller.team_rules.size == [problem.team_rules.size[n] for n in keep.tolist()]

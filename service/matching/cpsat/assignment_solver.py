@@ -227,6 +227,7 @@ def solve_assignment(
     with_cost: bool = True,
     tier_caps: dict[int, int] | None = None,
     stop_after: Callable[[int, int], bool] | None = None,
+    tier_floors: dict[int, int] | None = None,
 ) -> AssignmentResult:
     """Solve an assignment problem with CP-SAT: optional items by priority first, then cost.
 
@@ -255,6 +256,8 @@ def solve_assignment(
         With ``tiers``: called with ``(tier, bound)`` after each tier's phase; true ends the
         solve there (e.g. once a bound exceeds what a plan serves, later tiers' bounds say
         nothing about it).
+    tier_floors
+        Tiers held at least at these counts from the start; their phases are skipped.
 
     Returns
     -------
@@ -266,7 +269,11 @@ def solve_assignment(
     x, y = built.vars.pairs, built.vars.items
     optional = ~problem.item_mandatory
     weights = _tier_weights(problem)
-    phases = _phases(problem, strategy, with_cost)
+    floors = tier_floors or {}
+    phases = [t for t in _phases(problem, strategy, with_cost) if t is None or t not in floors]
+    for held, floor in floors.items():
+        kept = np.flatnonzero(optional & (problem.item_priority == held))
+        built.at_least(y[kept], np.ones(len(kept), dtype=np.int64), floor)
     assigned = hint.copy() if hint is not None else None
     first_seconds: float | None = None
     tier_bound: dict[int, int] = {}
