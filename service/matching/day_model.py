@@ -298,15 +298,3 @@ def hint_from_schedule(model: DayModel, schedule: Schedule) -> np.ndarray:
             if k is not None:
                 hint[k] = True
     return hint
-
-
-def suggested_teams(
-    model: DayModel, assigned: np.ndarray
-) -> dict[tuple[int, int], tuple[int, ...]]:
-    """``(need, day)`` → team, for the pairs an assignment of the model uses."""
-    teams: dict[tuple[int, int], list[int]] = {}
-    for pair in np.flatnonzero(assigned).tolist():
-        item = int(model.assignment.pair_item[pair])
-        key = (int(model.item_need[item]), int(model.item_day[item]))
-        teams.setdefault(key, []).append(int(model.pair_worker[pair]))
-    return {key: tuple(sorted(workers)) for key, workers in teams.items()}

@@ -35,7 +35,6 @@ MIN_STEP_SECONDS = 0.5
 MAX_STEP_SECONDS = 6.0
 GROUP_STEP_SECONDS = 1.5
 
-Suggested = dict[tuple[int, int], tuple[int, ...]]
 QualityKey = Callable[[Problem, Solution], tuple[int, ...]]
 """Orders whole-week plans: a larger key is a better plan."""
 
@@ -77,7 +76,6 @@ def worker_pool(
 def _items(
     schedule: Schedule,
     hood: Neighbourhood,
-    suggested: Suggested,
     wanted: frozenset[int] | None = None,
 ) -> list[RouteItem]:
     """The neighbourhood's visits (free or anchored) and the most urgent needs that could join.
@@ -107,7 +105,7 @@ def _items(
             outside = schedule.visit_days(need) - set(hood.days)
             if len(outside) >= problem.need_visits[need]:
                 continue
-            candidates_here = pool(need, day, suggested.get((need, day), ()))
+            candidates_here = pool(need, day, ())
             if team_possible(problem, need, np.array(candidates_here, dtype=np.int64)):
                 fresh.append(RouteItem(need, day, candidates_here))
     fresh.sort(key=lambda item: (problem.need_priority[item.need], item.need, item.day))
@@ -163,7 +161,6 @@ def improve(
     params: SolveParams,
     budget: Budget,
     on_step: Callable[[int], None] | None = None,
-    suggested: Suggested | None = None,
     key: QualityKey = quality_key,
     wanted: frozenset[int] | None = None,
 ) -> int:
@@ -179,8 +176,6 @@ def improve(
         Seconds to spend (each step's CP-SAT share is charged to it).
     on_step
         Called with the number of steps done after each step.
-    suggested
-        ``(need, day)`` → workers worth offering for that visit (e.g. a relaxation's team).
     key
         Decides whether a re-planned neighbourhood is kept: only when the week's key grows
         (default: the spec's objective).
@@ -211,7 +206,7 @@ def improve(
             share = min(max(left / (len(hoods) - position), MIN_STEP_SECONDS), cap * len(hood.days))
             step = replace(params, time_limit=share, seed=params.seed + sweep)
             budget.charge(share)
-            improved += _step(schedule, hood, step, suggested or {}, key, wanted)
+            improved += _step(schedule, hood, step, key, wanted)
             steps += 1
             if on_step is not None:
                 on_step(steps)
@@ -226,7 +221,6 @@ def _step(
     schedule: Schedule,
     hood: Neighbourhood,
     params: SolveParams,
-    suggested: Suggested,
     key: QualityKey,
     wanted: frozenset[int] | None,
 ) -> int:
@@ -237,7 +231,7 @@ def _step(
     """
     problem, candidates = schedule.problem, schedule.candidates
     current = _current(schedule, hood)
-    items = _items(schedule, hood, suggested, wanted)
+    items = _items(schedule, hood, wanted)
     if not items:
         return 0
     spent = dict.fromkeys(range(problem.n_workers), 0)

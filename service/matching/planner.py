@@ -86,8 +86,11 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     t = time.perf_counter()
     candidates = find_candidates(problem)
     t = lap("candidates", t)
-    baselines = _baselines(problem, candidates, budget)
-    _, schedule = _best(problem, baselines)
+    scored = {
+        name: (quality_key(problem, from_schedule(made, name)), made)
+        for name, made in _baselines(problem, candidates, budget).items()
+    }
+    _, schedule = _best(scored)
     t = lap("baselines", t)
 
     items = exact_items(problem, candidates)
@@ -102,7 +105,8 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
                 found.add_route(worker, day, shift, stops)
             for visit in exact.routed.visits:
                 found.add_visit(visit)
-            source, schedule = _best(problem, {"cp-sat exact": found, **baselines})
+            exact_key = quality_key(problem, from_schedule(found, "cp-sat exact"))
+            source, schedule = _best({"cp-sat exact": (exact_key, found), **scored})
             return replace(
                 from_schedule(schedule, source),
                 tiers_proven=True,
@@ -124,8 +128,8 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
         budget.charge(seconds)
         found = state.to_schedule()
         found.fill(priority_order(problem, candidates))
-        baselines["search"] = found
-        source, best = _best(problem, baselines)
+        scored["search"] = (quality_key(problem, from_schedule(found, "search")), found)
+        source, best = _best(scored)
         return from_schedule(best, "ruin-recreate" if source == "search" else source)
 
     bound_seconds = max(params.time_limit * BOUND_SHARE, 0.1)
@@ -164,9 +168,10 @@ def _baselines(problem: Problem, candidates: Candidates, budget: Budget) -> dict
     return found
 
 
-def _best(problem: Problem, schedules: dict[str, Schedule]) -> tuple[str, Schedule]:
-    """The best of several plans under the spec's objective (first listed wins ties)."""
-    return max(schedules.items(), key=lambda kv: quality_key(problem, from_schedule(kv[1], kv[0])))
+def _best(scored: dict[str, tuple[tuple[int, ...], Schedule]]) -> tuple[str, Schedule]:
+    """The plan of the largest ``quality_key`` among ``name → (key, plan)`` (first wins ties)."""
+    name = max(scored, key=lambda n: scored[n][0])
+    return name, scored[name][1]
 
 
 def _tier_bounds(

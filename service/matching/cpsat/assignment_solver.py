@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -226,7 +225,6 @@ def solve_assignment(
     strategy: Strategy = "tiers",
     with_cost: bool = True,
     tier_caps: dict[int, int] | None = None,
-    stop_after: Callable[[int, int], bool] | None = None,
     tier_floors: dict[int, int] | None = None,
 ) -> AssignmentResult:
     """Solve an assignment problem with CP-SAT: optional items by priority first, then cost.
@@ -252,10 +250,6 @@ def solve_assignment(
     tier_caps
         Known upper limits on the items served per tier (from side rows), which tighten the
         per-tier bounds read off a weighted phase.
-    stop_after
-        With ``tiers``: called with ``(tier, bound)`` after each tier's phase; true ends the
-        solve there (e.g. once a bound exceeds what a plan serves, later tiers' bounds say
-        nothing about it).
     tier_floors
         Tiers held at least at these counts from the start; their phases are skipped.
 
@@ -323,9 +317,6 @@ def solve_assignment(
             continue
         if tier > 0:
             tier_bound[tier] = best
-            if stop_after is not None and stop_after(tier, best):
-                proven &= index == len(phases) - 1
-                break
         if tier == 0:
             tier_bound = _decode_bound(problem, best, tier_caps or {})
         built.at_least(variables, coefs, value)
