@@ -24,8 +24,24 @@ from service.gap import read_gap_file, solve_gap
 from service.matching.assignment import SolveParams
 from service.matching.solution import SolveStatus
 
-SHARED_GAP = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "gap"
-"""The shared GAP instances: ``../shared`` beside the repository (CI's clean clone too)."""
+WORKPLACE_SHARED = Path("/work/shared")
+"""The workplace's shared folder on the development and CI machines."""
+
+
+def shared_gap_folder() -> Path:
+    """Where the shared GAP instances are.
+
+    ``../shared`` beside the repository, else the workplace's shared folder (for a clean
+    clone elsewhere, as in CI). The first candidate that exists wins; if none does, the
+    first is returned, and whoever reads it fails (a missing instance folder is never a pass).
+    """
+    candidates = [Path(__file__).resolve().parents[2] / "shared", WORKPLACE_SHARED]
+    folders = [c / "benchmarks" / "gap" for c in candidates]
+    return next((f for f in folders if f.is_dir()), folders[0])
+
+
+SHARED_GAP = shared_gap_folder()
+"""The shared GAP instances (see :func:`shared_gap_folder`)."""
 GAP_FOLDER = SHARED_GAP / "orlib"
 GAP_FILES = [f"gap{k}.txt" for k in range(1, 13)]
 GAP_SECONDS = 10.0
