@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -89,9 +90,11 @@ def page_marker(
                 pytest.fail(f"the console's {page} page answers 404: is the console mounted?")
         return False
 
-    marker: WebElement = WebDriverWait(driver, seconds, poll_frequency=0.2).until(
-        marker_or_404, message=f"no {css} on the {page} page"
-    )
+    # A page that follows its plan's progress reloads itself: an element found just before a
+    # reload is stale when read, so the wait looks again instead of failing.
+    marker: WebElement = WebDriverWait(
+        driver, seconds, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException]
+    ).until(marker_or_404, message=f"no {css} on the {page} page")
     return marker
 
 
