@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 from pydantic import BaseModel
+from sqlalchemy import Engine
 
 from service.api import redaction
 from service.api.deps import storable_parameters
 from service.api.errors import BodySizeLimit, install_error_handlers
-from service.api.jobs import PlanRunner
+from service.api.jobs import Dispatcher, PlanRunner, lease_of
 from service.api.routes import (
     exports,
     imports,
@@ -48,6 +49,19 @@ def _health_router() -> APIRouter:
     return router
 
 
+def make_dispatcher(engine: Engine, settings: Settings) -> Dispatcher:
+    """The task queue when ``broker_url`` is set, else the embedded pool of this process."""
+    if settings.broker_url is not None:
+        from service.queue.dispatch import QueueDispatcher
+
+        log.info("service started: plan jobs go to the task queue")
+        return QueueDispatcher(
+            engine, settings.broker_url, settings.queue_prefix, lease_of(settings)
+        )
+    log.info("service started (plan pool of %d)", settings.plan_pool_size)
+    return PlanRunner(engine, settings.plan_pool_size, lease_of(settings))
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the HTTP service for these settings.
 
@@ -71,10 +85,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             migrate(engine, settings)
-        runner = PlanRunner(engine, settings.plan_pool_size)
+        runner = make_dispatcher(engine, settings)
         app.state.runner = runner
         runner.recover()
-        log.info("service started (plan pool of %d)", settings.plan_pool_size)
         try:
             yield
         finally:

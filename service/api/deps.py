@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from service.api.auth import Caller, authenticate
 from service.api.errors import InvalidInput, text_problem
-from service.api.jobs import PlanRunner
+from service.api.jobs import Dispatcher
 from service.api.settings import Settings
 from service.storage import repository
 from service.storage.models import Station
@@ -81,9 +81,9 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_runner(request: Request) -> PlanRunner:
+def get_runner(request: Request) -> Dispatcher:
     """The plan runner of the app."""
-    runner: PlanRunner = request.app.state.runner
+    runner: Dispatcher = request.app.state.runner
     return runner
 
 
@@ -95,7 +95,7 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-RunnerDep = Annotated[PlanRunner, Depends(get_runner)]
+RunnerDep = Annotated[Dispatcher, Depends(get_runner)]
 
 
 def unauthorized() -> HTTPException:

@@ -1,50 +1,46 @@
-"""Plan jobs: solving runs off the request path, in a bounded pool, each in a child process.
+"""Plan jobs: solving runs off the request path, in the service's own pool or on queue workers.
 
 A job's row is its whole state: the request handler stores it as ``queued`` with the exact
-scenario text, and a pool thread moves it to ``running``, solves it in a child process
-(``service.api.solving``: a crash of the solver ends that process, not the service; a cancel
-kills it), checks the plan, and moves the job to ``done`` (with the plan), ``failed`` or
-``cancelled``. Every move is a conditional UPDATE, so a cancellation is never
-overwritten by a thread finishing at the same moment. On start-up, jobs left ``running`` by a
-stopped service are marked failed and ``queued`` ones are queued again; a job interrupted by
-an orderly shutdown goes back to ``queued``.
+scenario text and hands its id to a :class:`Dispatcher`. Two exist: :class:`PlanRunner`, the
+embedded default (a bounded pool of threads in the service process, nothing to install), and
+``service.queue.dispatch.QueueDispatcher``, which sends the id to Celery workers when
+``MULIN_BROKER_URL`` is set. Either way a :class:`~service.api.execution.JobExecution` claims
+the job, solves it in a child process, checks the plan and stores it, and jobs whose worker
+died (its lease not renewed) are queued again. Single plans and re-plans go before the jobs
+of a city batch, so a batch never starves a coordinator's re-plan.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import multiprocessing
+import queue
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from multiprocessing.context import ForkServerContext
-from typing import cast
+from typing import Protocol, cast
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from service.api.solving import Work, solve_in_child
-from service.checker import check_plan
-from service.loading import InvalidDocument, parse_plan, parse_scenario
-from service.planning import PlanOptions
+from service.api.execution import JobExecution, Lease, reap, worker_name
+from service.api.settings import Settings
 from service.storage import repository
 from service.storage.models import PlanJob
 from service.wire.scenario import Scenario
 
 log = logging.getLogger("mulin.api.jobs")
 
-POLL_SECONDS = 0.1
-"""How often a pool thread looks for a cancel while its child solves."""
-JOIN_SECONDS = 5.0
-ERROR_CHARS = 4000
 START_METHOD = "forkserver"
 """How children start: from a small server process that imported the planner once (fast, and
 safe beside the service's threads)."""
 PRELOAD = ["service.api.lifeline", "service.api.solving"]
 """Imported once by the forkserver: the first makes it end with the service."""
-INTERRUPTED = "the service stopped while this plan was being made; request it again"
+SINGLE, BATCH = 0, 1
+"""Queue priorities: a coordinator's plan or re-plan goes before a city batch's jobs."""
 
 
 def scenario_text(scenario: Scenario) -> str:
@@ -102,216 +98,136 @@ def new_job(
     )
 
 
+class Dispatcher(Protocol):
+    """Where the API hands stored jobs for solving: the embedded pool or the task queue."""
+
+    def recover(self) -> None:
+        """After a start: queue again what waits, and what a dead worker left running."""
+
+    def submit(self, job_id: uuid.UUID, *, batch: bool = False) -> None:
+        """Have a stored, queued job solved (a batch's job after single plans)."""
+
+    def cancel(self, job_id: uuid.UUID) -> None:
+        """Stop a job whose row was just marked cancelled, as soon as its worker can."""
+
+    def shutdown(self) -> None:
+        """Stop handing out work (and, in process, stop what runs)."""
+
+
+def lease_of(settings: Settings) -> Lease:
+    """The lease of the settings' ``job_lease_seconds``, renewed five times in that span."""
+    stale = settings.job_lease_seconds
+    return Lease(renew_seconds=min(2.0, stale / 5), stale_seconds=stale)
+
+
+def solver_context() -> ForkServerContext:
+    """The multiprocessing context of solver children, its forkserver preloading the planner."""
+    context = cast(ForkServerContext, multiprocessing.get_context(START_METHOD))
+    if START_METHOD == "forkserver":
+        context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 class PlanRunner:
-    """Runs plan jobs in a bounded thread pool and lets them be cancelled.
+    """The embedded dispatcher: plan jobs solved by a bounded pool of threads in this process.
 
     Parameters
     ----------
     engine
         The database (each job uses sessions of its own).
     pool_size
-        How many plans are solved at once; the rest wait in order.
+        How many plans are solved at once; the rest wait, single plans before batch jobs,
+        each kind in order.
+    lease
+        Lease renewal and staleness; a reaper thread queues again the jobs of dead processes
+        (another server process sharing the database, or this one before a restart).
     """
 
-    def __init__(self, engine: Engine, pool_size: int) -> None:
+    def __init__(self, engine: Engine, pool_size: int, lease: Lease | None = None) -> None:
         self._engine = engine
-        self._context = cast(ForkServerContext, multiprocessing.get_context(START_METHOD))
-        if START_METHOD == "forkserver":
-            self._context.set_forkserver_preload(PRELOAD)
-        self._pool = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="mulin-plan")
+        self._context = solver_context()
+        self._lease = lease or Lease()
+        self._worker = worker_name()
+        self._waiting: queue.PriorityQueue[tuple[int, int, uuid.UUID | None]] = (
+            queue.PriorityQueue()
+        )
+        self._order = itertools.count()
         self._lock = threading.Lock()
-        self._stops: dict[uuid.UUID, threading.Event] = {}
+        self._running: dict[uuid.UUID, tuple[threading.Event, JobExecution | None]] = {}
         self._shutting_down = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._serve, name=f"mulin-plan-{n}", daemon=True)
+            for n in range(pool_size)
+        ]
+        self._threads.append(
+            threading.Thread(target=self._reap_forever, name="mulin-plan-reaper", daemon=True)
+        )
+        for thread in self._threads:
+            thread.start()
 
     def recover(self) -> None:
-        """After a start: fail what was left running, queue again what was waiting."""
+        """After a start: queue what waits, and what a dead process left running."""
+        reap(self._engine, self._lease)
         with Session(self._engine) as session:
-            failed = repository.fail_running_jobs(session, INTERRUPTED)
             queued = repository.job_ids_with_status(session, "queued")
-        for job_id in failed:
-            log.warning("plan job %s was running when the service stopped: failed", job_id)
+            batched = {
+                job.id
+                for job in (repository.get_job(session, job_id) for job_id in queued)
+                if job is not None and job.batch_id is not None
+            }
         for job_id in queued:
-            self.submit(job_id)
+            self.submit(job_id, batch=job_id in batched)
 
-    def submit(self, job_id: uuid.UUID) -> None:
+    def submit(self, job_id: uuid.UUID, *, batch: bool = False) -> None:
         """Queue a stored job for solving."""
-        with self._lock:
-            self._stops.setdefault(job_id, threading.Event())
-        self._pool.submit(self._run, job_id)
+        self._waiting.put((BATCH if batch else SINGLE, next(self._order), job_id))
 
     def cancel(self, job_id: uuid.UUID) -> None:
-        """Ask a queued or running job to stop (its row is marked by the caller)."""
+        """Stop a job at once if it runs here (elsewhere, its lease renewal notices)."""
         with self._lock:
-            stop = self._stops.get(job_id)
-        if stop is not None:
-            stop.set()
+            running = self._running.get(job_id)
+        if running is not None:
+            running[0].set()
 
     def shutdown(self) -> None:
         """Stop: running plans are abandoned and go back to ``queued``; waiting ones stay queued."""
         self._shutting_down.set()
         with self._lock:
-            for stop in self._stops.values():
+            for stop, execution in self._running.values():
+                if execution is not None:
+                    execution.requeue_on_stop = True
                 stop.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        for _ in self._threads:
+            self._waiting.put((-1, -1, None))
+        for thread in self._threads:
+            thread.join()
+
+    def _serve(self) -> None:
+        while True:
+            _, _, job_id = self._waiting.get()
+            if job_id is None or self._shutting_down.is_set():
+                return
+            self._run(job_id)
 
     def _run(self, job_id: uuid.UUID) -> None:
+        stop = threading.Event()
+        execution = JobExecution(
+            self._engine, self._context, job_id, stop, self._lease, self._worker
+        )
+        with self._lock:
+            if self._shutting_down.is_set():
+                return
+            self._running[job_id] = (stop, execution)
         try:
-            self._solve(job_id)
-        except Exception:
-            log.exception("plan job %s failed", job_id)
-            with Session(self._engine) as session:
-                repository.move_job(
-                    session,
-                    job_id,
-                    from_status=("queued", "running"),
-                    status="failed",
-                    error="internal error while planning; the service log has the details",
-                )
+            execution.run()
         finally:
             with self._lock:
-                self._stops.pop(job_id, None)
+                self._running.pop(job_id, None)
 
-    def _claim(self, job_id: uuid.UUID) -> Work | None:
-        """Move a queued job to running and read what it solves.
-
-        None when the job was not queued, or when it is a re-plan whose plan in force is gone
-        (then it is marked failed).
-        """
-        with Session(self._engine) as session:
-            if not repository.move_job(
-                session, job_id, from_status=("queued",), status="running", progress=0.0
-            ):
-                return None
-            job = repository.get_job(session, job_id)
-            assert job is not None
-            options = PlanOptions(
-                time_limit=job.time_limit,
-                seed=job.seed,
-                workers=job.workers,
-                language="en" if job.language == "en" else "zh",
-                repeatable=job.repeatable,
-            )
-            replan, gone = None, False
-            if job.base_plan_id is not None:
-                base = repository.get_job(session, job.base_plan_id)
-                if base is None or base.plan_json is None or job.replan_json is None:
-                    gone = True
-                else:
-                    replan = (base.scenario_json, base.plan_json, job.replan_json)
-            work = Work(job.scenario_json, options, replan)
-        if gone:
-            self._finish(job_id, "failed", error="the plan in force is gone")
-            return None
-        return work
-
-    def _solve(self, job_id: uuid.UUID) -> None:
-        with self._lock:
-            stop = self._stops.setdefault(job_id, threading.Event())
-        if self._shutting_down.is_set():
-            return
-        work = self._claim(job_id)
-        if work is None:
-            return
-        try:
-            scenario = parse_scenario(work.scenario)
-        except InvalidDocument as error:
-            self._finish(job_id, "failed", error="stored scenario invalid: " + str(error))
-            return
-        log.info("plan job %s running", job_id)
-        outcome = self._in_child(job_id, work, stop)
-        if outcome is None:
-            return
-        kind = outcome[0]
-        if kind == "invalid":
-            self._finish(job_id, "failed", error="stored scenario invalid: " + str(outcome[1]))
-            return
-        if kind != "done":
-            log.error("plan job %s failed in the solver: %s", job_id, outcome[1])
-            self._finish(job_id, "failed", error=str(outcome[1])[:ERROR_CHARS])
-            return
-        plan_text, changes = str(outcome[1]), outcome[2]
-        plan = parse_plan(plan_text)
-        violations = check_plan(scenario, plan, replan=work.replan is not None)
-        if violations:
-            codes = sorted({f"rule {v.rule} {v.code}" for v in violations})
-            log.error("plan job %s: the plan breaks %s", job_id, ", ".join(codes))
-            self._finish(
-                job_id,
-                "failed",
-                plan_json=plan_text,
-                error="the plan failed the checker (a bug): " + ", ".join(codes),
-            )
-            return
-        self._finish(
-            job_id,
-            "done",
-            plan_json=plan_text,
-            changes_json=changes,
-            progress=1.0,
-            phase="done",
-        )
-        log.info("plan job %s done: %s", job_id, plan.status)
-
-    def _in_child(
-        self, job_id: uuid.UUID, work: Work, stop: threading.Event
-    ) -> tuple[object, ...] | None:
-        """Solve in a child process, relaying its progress; its final message.
-
-        None when the job was stopped (cancelled, or put back in the queue at shutdown); an
-        ``("error", message)`` outcome when the child died without answering.
-        """
-        receiver, sender = self._context.Pipe(duplex=False)
-        child = self._context.Process(
-            target=solve_in_child, args=(work, sender), name=f"mulin-plan-{job_id}", daemon=True
-        )
-        child.start()
-        sender.close()
-        outcome: tuple[object, ...] | None = None
-        try:
-            while outcome is None:
-                if stop.is_set():
-                    child.kill()
-                    self._stopped(job_id)
-                    return None
-                if not receiver.poll(POLL_SECONDS):
-                    if child.is_alive():
-                        continue
-                    if not receiver.poll(0):
-                        break
-                try:
-                    message = receiver.recv()
-                except EOFError:
-                    break
-                if message[0] == "progress":
-                    self._progress(job_id, str(message[1]), float(message[2]))
-                else:
-                    outcome = tuple(message)
-        finally:
-            receiver.close()
-            child.join(timeout=JOIN_SECONDS)
-            if child.is_alive():
-                child.kill()
-                child.join()
-        if outcome is None:
-            log.error("plan job %s: the solver process ended with code %s", job_id, child.exitcode)
-            return ("error", f"the solver stopped unexpectedly (exit code {child.exitcode})")
-        return outcome
-
-    def _progress(self, job_id: uuid.UUID, phase: str, fraction: float) -> None:
-        with Session(self._engine) as session:
-            repository.move_job(
-                session, job_id, from_status=("running",), progress=fraction, phase=phase
-            )
-
-    def _stopped(self, job_id: uuid.UUID) -> None:
-        if self._shutting_down.is_set():
-            self._finish(job_id, "queued", progress=0.0, phase=None)
-            log.info("plan job %s put back in the queue at shutdown", job_id)
-        else:
-            self._finish(job_id, "cancelled")
-            log.info("plan job %s cancelled", job_id)
-
-    def _finish(self, job_id: uuid.UUID, status: str, **values: object) -> None:
-        """Move a running job to ``status`` with these column values."""
-        with Session(self._engine) as session:
-            repository.move_job(session, job_id, from_status=("running",), status=status, **values)
+    def _reap_forever(self) -> None:
+        while not self._shutting_down.wait(self._lease.stale_seconds / 2):
+            try:
+                for job_id in reap(self._engine, self._lease):
+                    self.submit(job_id)
+            except Exception:
+                log.exception("the reaper of stale plan jobs failed; it tries again")

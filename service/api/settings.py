@@ -43,3 +43,22 @@ class Settings(BaseSettings):
         default=None,
         description="Signs calendar feed links; unset: a random key, links change on restart.",
     )
+    broker_url: str | None = Field(
+        default=None,
+        description=(
+            "Celery broker (redis://127.0.0.1:6379/0 or amqp://guest@127.0.0.1//): plan jobs "
+            "go to `mulin worker` processes; unset: solved in this process (embedded pool)."
+        ),
+    )
+    queue_prefix: str = Field(
+        default="mulin",
+        pattern=r"^[A-Za-z0-9_.-]{1,40}$",
+        description="Names the two task queues: <prefix>.plans and <prefix>.batch.",
+    )
+    job_lease_seconds: float = Field(
+        default=30.0,
+        ge=1.0,
+        le=3600.0,
+        description="A running job whose worker has not renewed its lease for this long is "
+        "queued again (the worker counts as gone).",
+    )

@@ -197,8 +197,38 @@ class PlanJob(SQLModel, table=True):
     )
     replan_json: str | None = Field(default=None, sa_type=Text)
     changes_json: str | None = Field(default=None, sa_type=Text)
+    batch_id: uuid.UUID | None = Field(
+        default=None, index=True, description="The city batch that asked for this plan."
+    )
+    claimed_by: str | None = Field(
+        default=None, max_length=200, description="The worker solving it (host, process)."
+    )
+    heartbeat_at: dt.datetime | None = Field(
+        default=None,
+        sa_type=DateTime(timezone=True),
+        description="When its worker last said it is still solving (its lease).",
+    )
+    attempts: int = Field(
+        default=0, sa_column_kwargs={"server_default": "0"}, description="Times it was claimed."
+    )
     created_at: dt.datetime = _timestamp()
     updated_at: dt.datetime = _timestamp()
+
+
+class PlanBatch(SQLModel, table=True):
+    """A city's week asked for in one request: one plan job per station (``PlanJob.batch_id``)."""
+
+    __tablename__ = "plan_batch"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    token_id: str = _id(description="The token that asked for it.")
+    week_start: dt.date
+    refused_json: str | None = Field(
+        default=None,
+        sa_type=Text,
+        description="Stations that got no job, with the reason (JSON object station → text).",
+    )
+    created_at: dt.datetime = _timestamp()
 
 
 class ApiToken(SQLModel, table=True):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import delete, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from service.storage.models import (
@@ -299,6 +300,7 @@ def move_job(
     job_id: uuid.UUID,
     *,
     from_status: Sequence[JobStatus],
+    holder: str | None = None,
     **values: Any,
 ) -> bool:
     """Change a job only if it is still in one of ``from_status`` (committed).
@@ -314,6 +316,9 @@ def move_job(
         The job.
     from_status
         The statuses it may be in.
+    holder
+        When given, the job must also still be claimed by this worker (a worker whose lease
+        ran out and whose job another took over changes nothing).
     **values
         Columns to set; ``updated_at`` is set too.
 
@@ -322,22 +327,159 @@ def move_job(
     bool
         Whether the job was changed.
     """
-    statement = (
-        update(PlanJob)
-        .where(col(PlanJob.id) == job_id, col(PlanJob.status).in_(from_status))
-        .values(updated_at=utcnow(), **values)
-    )
+    conditions = [col(PlanJob.id) == job_id, col(PlanJob.status).in_(from_status)]
+    if holder is not None:
+        conditions.append(col(PlanJob.claimed_by) == holder)
+    statement = update(PlanJob).where(*conditions).values(updated_at=utcnow(), **values)
     changed = session.execute(statement).rowcount > 0  # type: ignore[attr-defined]
     session.commit()
     return bool(changed)
 
 
-def fail_running_jobs(session: Session, message: str) -> list[uuid.UUID]:
-    """Mark every running job failed (after a restart nothing is running); their ids."""
-    ids = job_ids_with_status(session, "running")
-    for job_id in ids:
-        move_job(session, job_id, from_status=("running",), status="failed", error=message)
-    return ids
+def claim_job(session: Session, job_id: uuid.UUID, worker: str) -> bool:
+    """Move a queued job to running for this worker, its lease starting now (committed).
+
+    One conditional UPDATE: of two workers given the same job (a redelivered message, a
+    re-sent one), exactly one gets it.
+
+    Parameters
+    ----------
+    session
+        The database session.
+    job_id
+        The job.
+    worker
+        Who claims it (host and process).
+
+    Returns
+    -------
+    bool
+        Whether this worker now holds the job.
+    """
+    now = utcnow()
+    statement = (
+        update(PlanJob)
+        .where(col(PlanJob.id) == job_id, col(PlanJob.status) == "queued")
+        .values(
+            status="running",
+            progress=0.0,
+            phase=None,
+            claimed_by=worker,
+            heartbeat_at=now,
+            attempts=col(PlanJob.attempts) + 1,
+            updated_at=now,
+        )
+    )
+    claimed = session.execute(statement).rowcount > 0  # type: ignore[attr-defined]
+    session.commit()
+    return bool(claimed)
+
+
+def renew_lease(session: Session, job_id: uuid.UUID, worker: str, **values: Any) -> bool:
+    """Renew a running job's lease (and set ``values``) if this worker still holds it.
+
+    Returns
+    -------
+    bool
+        False when the job was cancelled, or taken over after the lease ran out: the worker
+        then stops solving it.
+    """
+    return move_job(
+        session,
+        job_id,
+        from_status=("running",),
+        holder=worker,
+        heartbeat_at=utcnow(),
+        **values,
+    )
+
+
+@dataclass(frozen=True)
+class Reaped:
+    """What :func:`reap_stale_jobs` did: the jobs queued again and the jobs failed."""
+
+    requeued: list[uuid.UUID]
+    failed: list[uuid.UUID]
+
+
+def reap_stale_jobs(
+    session: Session, *, lease_seconds: float, max_attempts: int, message: str
+) -> Reaped:
+    """Running jobs whose worker stopped renewing its lease: queue them again, or fail them.
+
+    A job goes back to ``queued`` (unclaimed) while it has had fewer than ``max_attempts``
+    claims; after that it is marked failed with ``message`` (a job that kills every worker
+    that takes it must not go round for ever).
+
+    Parameters
+    ----------
+    session
+        The database session.
+    lease_seconds
+        How old a lease may be before its worker counts as gone.
+    max_attempts
+        Claims a job may have.
+    message
+        The error of a job failed for too many attempts.
+
+    Returns
+    -------
+    Reaped
+        The ids of the jobs queued again and of those failed.
+    """
+    stale = utcnow() - dt.timedelta(seconds=lease_seconds)
+    query = select(PlanJob.id, PlanJob.attempts, PlanJob.claimed_by).where(
+        col(PlanJob.status) == "running",
+        or_(col(PlanJob.heartbeat_at).is_(None), col(PlanJob.heartbeat_at) < stale),
+    )
+    requeued: list[uuid.UUID] = []
+    failed: list[uuid.UUID] = []
+    for job_id, attempts, worker in session.exec(query).all():
+        if attempts >= max_attempts:
+            if move_job(
+                session,
+                job_id,
+                from_status=("running",),
+                holder=worker,
+                status="failed",
+                error=message,
+            ):
+                failed.append(job_id)
+        elif _requeue(session, job_id, worker, stale):
+            requeued.append(job_id)
+    return Reaped(requeued, failed)
+
+
+def _requeue(session: Session, job_id: uuid.UUID, worker: str | None, stale: dt.datetime) -> bool:
+    """Put one running job with a stale lease back in the queue, unclaimed (committed)."""
+    conditions = [
+        col(PlanJob.id) == job_id,
+        col(PlanJob.status) == "running",
+        or_(col(PlanJob.heartbeat_at).is_(None), col(PlanJob.heartbeat_at) < stale),
+    ]
+    if worker is not None:
+        conditions.append(col(PlanJob.claimed_by) == worker)
+    statement = (
+        update(PlanJob)
+        .where(*conditions)
+        .values(
+            status="queued",
+            progress=0.0,
+            phase=None,
+            claimed_by=None,
+            heartbeat_at=None,
+            updated_at=utcnow(),
+        )
+    )
+    moved = session.execute(statement).rowcount > 0  # type: ignore[attr-defined]
+    session.commit()
+    return bool(moved)
+
+
+def batch_jobs(session: Session, batch_id: uuid.UUID) -> list[PlanJob]:
+    """The plan jobs of one city batch, by station."""
+    query = select(PlanJob).where(col(PlanJob.batch_id) == batch_id)
+    return list(session.exec(query.order_by(col(PlanJob.station_id))).all())
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import faulthandler
 import hashlib
 import json
@@ -27,10 +28,12 @@ from api.api_kit import (
 )
 from service.api import create_app, jobs, solving
 from service.api.auth import create_token
-from service.api.jobs import INTERRUPTED, new_job
+from service.api.execution import TOO_MANY_ATTEMPTS, Lease
+from service.api.jobs import new_job
 from service.checker import check_plan
 from service.loading import parse_scenario
 from service.storage import repository
+from service.storage.models import utcnow
 from service.wire.plan import Plan
 from service.wire.scenario import Scenario
 
@@ -181,8 +184,8 @@ def test_listing_a_stations_plans(stations: TestClient, tokens: Tokens) -> None:
     assert all(job["plan"] is None for job in listed["data"])
 
 
-def test_restart_reruns_queued_and_fails_running_jobs(database_url: str) -> None:
-    """After a restart, jobs left queued are solved and jobs left running are marked failed."""
+def test_restart_reruns_queued_and_abandoned_jobs(database_url: str) -> None:
+    """After a restart, queued and abandoned running jobs are solved; one tried too often fails."""
     settings = make_settings(database_url)
     with TestClient(create_app(settings)) as client:
         engine = client.app.state.engine  # type: ignore[attr-defined]
@@ -198,25 +201,32 @@ def test_restart_reruns_queued_and_fails_running_jobs(database_url: str) -> None
                     workers=1,
                     language="zh",
                 )
-                for _ in range(2)
+                for _ in range(3)
             ]
-            jobs[1].status = "running"
+            for job in jobs[1:]:
+                job.status, job.claimed_by = "running", "gone-host:1"
+                job.heartbeat_at = utcnow() - dt.timedelta(seconds=settings.job_lease_seconds + 1)
+            jobs[1].attempts, jobs[2].attempts = 1, Lease().max_attempts
             session.add_all(jobs)
             session.commit()
-            queued, running = (job.id for job in jobs)
+            queued, abandoned, worn_out = (job.id for job in jobs)
     with TestClient(create_app(settings)) as client:
         engine = client.app.state.engine  # type: ignore[attr-defined]
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             with Session(engine) as session:
-                first = repository.get_job(session, queued)
-                second = repository.get_job(session, running)
-            assert first is not None and second is not None
-            if first.status == "done":
+                found = [repository.get_job(session, i) for i in (queued, abandoned, worn_out)]
+            assert all(job is not None for job in found)
+            first, second, third = (job for job in found if job is not None)
+            if first.status == second.status == "done":
                 break
-            assert time.monotonic() < deadline, first.status
+            assert time.monotonic() < deadline, (first.status, second.status)
             time.sleep(0.05)
-        assert (second.status, second.error) == ("failed", INTERRUPTED)
+        assert second.attempts == 2 and second.claimed_by != "gone-host:1"
+        assert (third.status, third.error) == (
+            "failed",
+            TOO_MANY_ATTEMPTS.format(attempts=Lease().max_attempts),
+        )
         assert first.plan_json is not None
 
 

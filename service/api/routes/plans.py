@@ -34,7 +34,7 @@ from service.api.errors import (
     check_storable,
     invalid_from_messages,
 )
-from service.api.jobs import PlanRunner, new_job
+from service.api.jobs import Dispatcher, new_job
 from service.api.models import (
     PlanAccepted,
     PlanJobPublic,
@@ -105,7 +105,7 @@ def _time_limit(
 
 def _enqueue(
     session: Session,
-    runner: PlanRunner,
+    runner: Dispatcher,
     settings: Settings,
     caller: Caller,
     scenario: Scenario,
