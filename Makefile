@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo run test test-e2e test-postgres lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres bench-peers
+.PHONY: demo run test test-e2e test-postgres test-queue lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres bench-peers
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test-e2e: $(STAMP)
 # in a database made for this run and dropped after it.
 test-postgres: $(STAMP)
 	./.ci/with-postgres $(PY) -m pytest -q tests/api
+
+# Plan jobs on Celery: the local Redis as the broker, PostgreSQL as the store, real `mulin
+# worker` processes (tests/taskqueue; they fail instead of skipping without a broker).
+test-queue: $(STAMP)
+	./.ci/with-redis ./.ci/with-postgres env MULIN_QUEUE_REQUIRED=1 $(PY) -m pytest -q tests/taskqueue
 
 # Benchmarks: measured runs, not tests. The smoke subset gates CI (ratios and gaps only).
 bench-smoke: $(STAMP)

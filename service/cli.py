@@ -22,6 +22,7 @@ from service.generator import generate_town
 from service.loading import InvalidDocument, load_plan, load_replan_request, load_scenario
 from service.messages import LANGUAGES, Language, say
 from service.planning import PlanOptions, plan_week
+from service.queue.cli import plan_all_command, worker_command
 from service.replan import replan_week
 from service.wire.plan import Plan
 from service.wire.scenario import Scenario
@@ -361,6 +362,8 @@ def schema(
 
 
 app.command("serve", help="Run the HTTP service.")(serve_command)
+app.command("worker", help="Run a task-queue worker that solves plan jobs.")(worker_command)
+app.command("plan-all", help="Plan a week of every station as one batch.")(plan_all_command)
 app.command("export", help="Export a plan as an Excel workbook and calendars.")(export_command)
 app.add_typer(token_app, name="token")
 app.add_typer(bench_app, name="bench")

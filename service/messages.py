@@ -114,6 +114,15 @@ TEXT: dict[Language, dict[str, str]] = {
         "serve.bad_database": "数据库不可用（{url}）：{reason}",
         "serve.bad_demo": "演示场景无效（{path}）：{reason}",
         "serve.bad_settings": "MULIN_* 设置无效：{reason}",
+        "queue.no_broker": (
+            "未设置 MULIN_BROKER_URL：mulin worker 需要任务队列（如 redis://127.0.0.1:6379/0）。"
+        ),
+        "queue.worker": "工作进程 {name}：同时求解 {concurrency} 个计划，队列 {queues}。",
+        "batch.started": "批次 {batch}：{jobs} 个工作站已排队，{refused} 个未排（{week}）。",
+        "batch.refused": "工作站 {station} 未排：{reason}",
+        "batch.progress": "已完成 {ended}/{total}（成功 {done}，失败 {failed}）",
+        "batch.row": "{station}  {status}  一二级覆盖 {coverage}  未满足 {unmet}  计划 {plan}",
+        "batch.embedded": "未设置 MULIN_BROKER_URL：在本进程内逐站求解（同时 {pool} 个）。",
         "invalid.replan": "重排请求无效",
         "replan.summary": (
             "与原计划相比：{kept} 次不变，{changed} 次改时间或人员，{moved} 次改日期，"
@@ -245,6 +254,20 @@ TEXT: dict[Language, dict[str, str]] = {
         "serve.bad_database": "The database is not usable ({url}): {reason}",
         "serve.bad_demo": "Invalid demo scenario ({path}): {reason}",
         "serve.bad_settings": "Invalid MULIN_* settings: {reason}",
+        "queue.no_broker": (
+            "MULIN_BROKER_URL is not set: mulin worker needs a task queue "
+            "(redis://127.0.0.1:6379/0, say)."
+        ),
+        "queue.worker": "Worker {name}: {concurrency} plans at once, queues {queues}.",
+        "batch.started": "Batch {batch}: {jobs} stations queued, {refused} not ({week}).",
+        "batch.refused": "Station {station} not queued: {reason}",
+        "batch.progress": "Ended {ended}/{total} (done {done}, failed {failed})",
+        "batch.row": (
+            "{station}  {status}  priority 1-2 covered {coverage}  unmet {unmet}  plan {plan}"
+        ),
+        "batch.embedded": (
+            "MULIN_BROKER_URL is not set: the stations are solved in this process ({pool} at once)."
+        ),
         "invalid.replan": "Invalid re-plan request",
         "replan.summary": (
             "Against the plan in force: {kept} kept, {changed} with a new time or team, "

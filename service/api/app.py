@@ -15,6 +15,7 @@ from service.api.deps import storable_parameters
 from service.api.errors import BodySizeLimit, install_error_handlers
 from service.api.jobs import Dispatcher, PlanRunner, lease_of
 from service.api.routes import (
+    batches,
     exports,
     imports,
     needs,
@@ -112,7 +113,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # before needs and resources, whose /{id} routes would take …/needs/export.xlsx
     app.include_router(imports.router, prefix=API_PREFIX)
-    for module in (stations, scenario, villages, workers, resources, needs, plans, exports):
+    # batches before plans, whose /plans/{plan_id} would take /plans/batch
+    routers = (stations, scenario, villages, workers, resources, needs, batches, plans, exports)
+    for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(_health_router(), prefix=API_PREFIX)
     # the console's pages at / (not in the OpenAPI); imported here: it imports service.api

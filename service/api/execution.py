@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.api.solving import Work, solve_in_child
+from service.api.summary import summarize
 from service.checker import check_plan
 from service.loading import InvalidDocument, parse_plan, parse_scenario
 from service.planning import PlanOptions
@@ -175,7 +176,12 @@ class JobExecution:
             )
             return
         if self._finish(
-            "done", plan_json=plan_text, changes_json=changes, progress=1.0, phase="done"
+            "done",
+            plan_json=plan_text,
+            changes_json=changes,
+            summary_json=summarize(plan).model_dump_json(),
+            progress=1.0,
+            phase="done",
         ):
             log.info("plan job %s done: %s", job_id, plan.status)
 

@@ -98,6 +98,10 @@ def new_job(
     )
 
 
+class DispatchError(RuntimeError):
+    """A stored job could not be handed over for solving (the task queue is unreachable)."""
+
+
 class Dispatcher(Protocol):
     """Where the API hands stored jobs for solving: the embedded pool or the task queue."""
 
@@ -105,7 +109,13 @@ class Dispatcher(Protocol):
         """After a start: queue again what waits, and what a dead worker left running."""
 
     def submit(self, job_id: uuid.UUID, *, batch: bool = False) -> None:
-        """Have a stored, queued job solved (a batch's job after single plans)."""
+        """Have a stored, queued job solved (a batch's job after single plans).
+
+        Raises
+        ------
+        DispatchError
+            When it cannot be handed over; the caller fails the job.
+        """
 
     def cancel(self, job_id: uuid.UUID) -> None:
         """Stop a job whose row was just marked cancelled, as soon as its worker can."""
@@ -128,6 +138,27 @@ def solver_context() -> ForkServerContext:
     return context
 
 
+class WaitingJobs:
+    """Jobs waiting for a pool thread: single plans first, then batch jobs, each in order."""
+
+    def __init__(self) -> None:
+        self._queue: queue.PriorityQueue[tuple[int, int, uuid.UUID | None]] = queue.PriorityQueue()
+        self._order = itertools.count()
+
+    def put(self, job_id: uuid.UUID, *, batch: bool) -> None:
+        """Add a job behind the others of its kind."""
+        self._queue.put((BATCH if batch else SINGLE, next(self._order), job_id))
+
+    def take(self) -> uuid.UUID | None:
+        """The next job (waits for one); None once :meth:`close` was called."""
+        return self._queue.get()[2]
+
+    def close(self, takers: int) -> None:
+        """Wake ``takers`` waiting threads with None, ahead of every job."""
+        for _ in range(takers):
+            self._queue.put((-1, -1, None))
+
+
 class PlanRunner:
     """The embedded dispatcher: plan jobs solved by a bounded pool of threads in this process.
 
@@ -148,10 +179,7 @@ class PlanRunner:
         self._context = solver_context()
         self._lease = lease or Lease()
         self._worker = worker_name()
-        self._waiting: queue.PriorityQueue[tuple[int, int, uuid.UUID | None]] = (
-            queue.PriorityQueue()
-        )
-        self._order = itertools.count()
+        self._waiting = WaitingJobs()
         self._lock = threading.Lock()
         self._running: dict[uuid.UUID, tuple[threading.Event, JobExecution | None]] = {}
         self._shutting_down = threading.Event()
@@ -180,7 +208,7 @@ class PlanRunner:
 
     def submit(self, job_id: uuid.UUID, *, batch: bool = False) -> None:
         """Queue a stored job for solving."""
-        self._waiting.put((BATCH if batch else SINGLE, next(self._order), job_id))
+        self._waiting.put(job_id, batch=batch)
 
     def cancel(self, job_id: uuid.UUID) -> None:
         """Stop a job at once if it runs here (elsewhere, its lease renewal notices)."""
@@ -197,14 +225,13 @@ class PlanRunner:
                 if execution is not None:
                     execution.requeue_on_stop = True
                 stop.set()
-        for _ in self._threads:
-            self._waiting.put((-1, -1, None))
+        self._waiting.close(len(self._threads))
         for thread in self._threads:
             thread.join()
 
     def _serve(self) -> None:
         while True:
-            _, _, job_id = self._waiting.get()
+            job_id = self._waiting.take()
             if job_id is None or self._shutting_down.is_set():
                 return
             self._run(job_id)

@@ -306,6 +306,47 @@ class StationPlanRequest(_PlanRequest):
         return value
 
 
+class BatchPlanRequest(StationPlanRequest):
+    """A city's week: one plan job per station, every station or the ones listed."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"week_start": "2026-11-23"}]})
+
+    station_ids: list[Identifier] | None = Field(
+        default=None,
+        max_length=5000,
+        description="The stations to plan; default: every station.",
+    )
+
+
+class BatchStationPublic(BaseModel):
+    """One station's row of a batch: its plan job (or why it has none) and what the plan says."""
+
+    station_id: str
+    plan_id: uuid.UUID | None = Field(description="Its plan job; None when it got none.")
+    status: Literal["queued", "running", "done", "failed", "cancelled", "refused"]
+    progress: float
+    phase: str | None
+    error: str | None = Field(description="Why the station got no plan, or why it failed.")
+    visits_requested: int | None = None
+    visits_planned: int | None = None
+    urgent_coverage: float | None = Field(
+        default=None, description="Share of the priority 1–2 visits planned (done plans)."
+    )
+    unmet: int | None = Field(default=None, description="Needs not fully served (done plans).")
+    plan_status: str | None = Field(default=None, description="The done plan's status.")
+
+
+class BatchPublic(BaseModel):
+    """A city batch: its stations' plan jobs and how far they are."""
+
+    id: uuid.UUID
+    week_start: dt.date
+    created_at: dt.datetime
+    counts: dict[str, int] = Field(description="Stations per status.")
+    finished: bool = Field(description="Whether every station's job has ended.")
+    stations: list[BatchStationPublic]
+
+
 class ScenarioPlanRequest(_PlanRequest):
     """A one-shot plan of a whole scenario sent along (nothing of it is stored in the archive)."""
 

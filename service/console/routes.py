@@ -7,6 +7,7 @@ sends the browser to the sign-in form.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from urllib.parse import urlencode, urlsplit
 
@@ -15,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from service.console import import_pages, plan_pages, station_pages
+from service.console import city_pages, import_pages, plan_pages, station_pages
 from service.console.auth import (
     check_token,
     forget,
@@ -32,6 +33,7 @@ from service.console.context import (
     signed_in,
     text_field,
 )
+from service.console.overview import next_monday
 from service.console.pages import STATIC, ConsolePageError, error_page, render
 from service.storage import repository
 
@@ -39,6 +41,7 @@ log = logging.getLogger("mulin.console")
 
 router = APIRouter(include_in_schema=False)
 MAX_STATIONS = 500
+RECENT_BATCHES = 5
 
 
 def _signin_page(request: Request, *, status: int = 200, failed: bool = False) -> Response:
@@ -55,7 +58,16 @@ def _index(request: Request) -> Response:
         if caller.role != "city_admin" and caller.station_id is not None:
             return RedirectResponse(f"/stations/{caller.station_id}", status_code=303)
         rows, count = repository.list_stations(session, only=None, offset=0, limit=MAX_STATIONS)
-        return render(request, "stations.html", caller=caller, stations=rows, count=count)
+        batches = repository.recent_batches(session, RECENT_BATCHES)
+        return render(
+            request,
+            "stations.html",
+            caller=caller,
+            stations=rows,
+            count=count,
+            batches=batches,
+            next_week=next_monday(dt.date.today()).isoformat(),
+        )
 
 
 @router.get("/")
@@ -137,8 +149,15 @@ def install(app: FastAPI) -> None:
         The application (the API's routes are untouched; none of these is in its OpenAPI).
     """
     console = APIRouter(include_in_schema=False)
-    for module_router in (router, station_pages.router, import_pages.router, plan_pages.router):
-        console.include_router(module_router)
+    pages = (
+        router,
+        station_pages.router,
+        import_pages.router,
+        plan_pages.router,
+        city_pages.router,
+    )
+    for page_router in pages:
+        console.include_router(page_router)
     app.include_router(console)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(ConsolePageError, _on_page_error)

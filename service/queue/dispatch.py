@@ -10,13 +10,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.api.execution import Lease, reap
+from service.api.jobs import DispatchError
 from service.queue.celery_app import TASK, make_celery, queue_names
 from service.storage import repository
 
 log = logging.getLogger("mulin.queue")
 
 
-class QueueUnavailable(RuntimeError):
+class QueueUnavailable(DispatchError):
     """The broker could not be reached to send a job."""
 
 

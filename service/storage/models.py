@@ -200,6 +200,11 @@ class PlanJob(SQLModel, table=True):
     batch_id: uuid.UUID | None = Field(
         default=None, index=True, description="The city batch that asked for this plan."
     )
+    summary_json: str | None = Field(
+        default=None,
+        sa_type=Text,
+        description="A done plan's counts for overviews (``service.api.summary``).",
+    )
     claimed_by: str | None = Field(
         default=None, max_length=200, description="The worker solving it (host, process)."
     )

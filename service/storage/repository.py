@@ -18,6 +18,7 @@ from service.storage.models import (
     AuditEntry,
     JobStatus,
     Need,
+    PlanBatch,
     PlanJob,
     Resource,
     Station,
@@ -474,6 +475,17 @@ def _requeue(session: Session, job_id: uuid.UUID, worker: str | None, stale: dt.
     moved = session.execute(statement).rowcount > 0  # type: ignore[attr-defined]
     session.commit()
     return bool(moved)
+
+
+def get_batch(session: Session, batch_id: uuid.UUID) -> PlanBatch | None:
+    """The city batch with this id, or None."""
+    return session.get(PlanBatch, batch_id)
+
+
+def recent_batches(session: Session, limit: int) -> list[PlanBatch]:
+    """The latest city batches, newest first."""
+    query = select(PlanBatch).order_by(col(PlanBatch.created_at).desc()).limit(limit)
+    return list(session.exec(query).all())
 
 
 def batch_jobs(session: Session, batch_id: uuid.UUID) -> list[PlanJob]:

@@ -96,6 +96,9 @@ def make_settings(database_url: str, **changes: object) -> Settings:
         "max_plan_workers": 2,
         "migrate_on_start": True,
         "migrations_dir": None,
+        "broker_url": None,
+        "queue_prefix": "mulin",
+        "job_lease_seconds": 30.0,
     }
     values.update(changes)
     return Settings(**values)  # type: ignore[arg-type]

@@ -105,7 +105,10 @@ NOT_STATION_SCOPED = {
     ("POST", "/api/v1/stations"),
     ("POST", "/api/v1/plans"),
     ("GET", "/api/v1/health"),
+    ("POST", "/api/v1/plans/batch"),
+    ("GET", "/api/v1/plans/batch/{batch_id}"),
 }
+"""City-wide or free of any station; test_api_batches.py tests who may use the batches."""
 EXPORTS = {
     ("POST", "/api/v1/plans/{plan_id}/replan"),
     ("GET", "/api/v1/plans/{plan_id}/export.xlsx"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -446,3 +447,51 @@ def test_every_form_control_has_a_label(stations: TestClient, tokens: Tokens) ->
         assert page.status_code == 200, url
         assert "<input" in page.text or "<select" in page.text, url
         assert unlabelled(page.text) == [], url
+
+
+def test_a_city_admin_plans_the_city_and_follows_the_batch(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """The stations page's city form makes a batch; its page lists every station until done."""
+    sign_in(stations, tokens, "admin")
+    home = stations.get("/")
+    assert {"city-form", "city-week-start", "city-time-limit"} <= ids(home.text)
+    assert unlabelled(home.text) == []
+    answer = stations.post(
+        "/city/batches",
+        data={"week_start": WEEK, "time_limit": "1"},
+        headers=ORIGIN,
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    page_url = answer.headers["location"]
+    assert page_url.startswith("/batches/")
+    api_url = "/api/v1/plans/batch/" + page_url.removeprefix("/batches/")
+    for _ in range(600):
+        if stations.get(api_url, headers=tokens.header("admin")).json()["finished"]:
+            break
+        time.sleep(0.1)
+    page = stations.get(page_url)
+    assert page.status_code == 200
+    rows = re.findall(r'<tr class="status-(\w+)">', page.text)
+    assert rows == ["done", "done"]
+    assert 'http-equiv="refresh"' not in page.text
+    assert f"({STATION_A})" in page.text and f"({STATION_B})" in page.text
+    assert page.text.count('href="/plans/') == 2
+    assert "batches/" in stations.get("/").text  # listed among the recent batches
+    stations.cookies.set("mulin_lang", "en")
+    english = stations.get(page_url).text
+    assert "Planned / requested visits" in english and "每个工作站的计划" not in english
+
+
+def test_only_a_city_admin_plans_the_city_in_the_console(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A coordinator's city request gets 403 and makes no batch; another's batch page is 404."""
+    sign_in(stations, tokens, "coordinator_a")
+    answer = stations.post(
+        "/city/batches", data={"week_start": WEEK, "time_limit": "1"}, headers=ORIGIN
+    )
+    assert answer.status_code == 403
+    assert stations.get(f"/batches/{'0' * 32}").status_code == 404
+    assert stations.get("/batches/not-a-uuid").status_code == 404

@@ -8,6 +8,7 @@ and OR-Tools version, so that the plan can be replayed with ``mulin replay``.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Annotated
 
@@ -34,7 +35,7 @@ from service.api.errors import (
     check_storable,
     invalid_from_messages,
 )
-from service.api.jobs import Dispatcher, new_job
+from service.api.jobs import Dispatcher, DispatchError, new_job
 from service.api.models import (
     PlanAccepted,
     PlanJobPublic,
@@ -54,10 +55,12 @@ from service.wire.replan import ChangeSummary, ReplanRequest
 from service.wire.scenario import Scenario
 
 router = APIRouter(tags=["plans"])
+log = logging.getLogger("mulin.api.plans")
 PlanId = Annotated[uuid.UUID, Path(description="The plan job's id.")]
 PLAN_RESPONSES: dict[int | str, dict[str, object]] = {
     **WRITE_RESPONSES,
     429: {"description": "Too many plans are waiting: try again later."},
+    503: {"description": "The task queue is unreachable: the plan was not started."},
 }
 
 
@@ -89,7 +92,7 @@ def job_public(job: PlanJob) -> PlanJobPublic:
     )
 
 
-def _time_limit(
+def check_limits(
     settings: Settings, request: StationPlanRequest | ScenarioPlanRequest | ReplanBody
 ) -> float:
     """The request's time limit (or the default); 422 beyond the service's limits."""
@@ -103,6 +106,26 @@ def _time_limit(
     return limit
 
 
+def requested_job(
+    scenario: Scenario,
+    caller: Caller,
+    request: StationPlanRequest | ScenarioPlanRequest | ReplanBody,
+    station_id: str | None,
+    time_limit: float,
+) -> PlanJob:
+    """The queued job (not yet stored) of a request's scenario, options and time limit."""
+    return new_job(
+        scenario,
+        station_id=station_id,
+        token_id=caller.token_id,
+        time_limit=time_limit,
+        seed=request.options.seed,
+        workers=request.options.workers,
+        repeatable=request.options.repeatable,
+        language=request.options.language,
+    )
+
+
 def _enqueue(
     session: Session,
     runner: Dispatcher,
@@ -114,27 +137,47 @@ def _enqueue(
     response: Response,
     base: tuple[uuid.UUID, ReplanRequest] | None = None,
 ) -> PlanAccepted:
-    time_limit = _time_limit(settings, request)
+    time_limit = check_limits(settings, request)
     if repository.count_jobs(session, "queued") >= settings.max_queued_plans:
         raise HTTPException(status_code=429, detail="too many plans are waiting: retry later")
-    job = new_job(
-        scenario,
-        station_id=station_id,
-        token_id=caller.token_id,
-        time_limit=time_limit,
-        seed=request.options.seed,
-        workers=request.options.workers,
-        repeatable=request.options.repeatable,
-        language=request.options.language,
-    )
+    job = requested_job(scenario, caller, request, station_id, time_limit)
     if base is not None:
         job.base_plan_id = base[0]
         job.replan_json = base[1].model_dump_json(by_alias=True, exclude_none=True)
     session.add(job)
     session.commit()
-    runner.submit(job.id)
+    submit_or_fail(session, runner, job.id, batch=False)
     response.headers["Location"] = f"/api/v1/plans/{job.id}"
     return PlanAccepted(id=job.id, status="queued")
+
+
+QUEUE_DOWN = "the task queue is unreachable: the plan was not started; try again later"
+
+
+def submit_or_fail(session: Session, runner: Dispatcher, job_id: uuid.UUID, *, batch: bool) -> bool:
+    """Hand a stored job over for solving; when that fails, mark it failed and say so.
+
+    Returns
+    -------
+    bool
+        Whether the job was handed over (a batch goes on with its other stations).
+
+    Raises
+    ------
+    HTTPException
+        503 for a single plan whose job could not be handed over.
+    """
+    try:
+        runner.submit(job_id, batch=batch)
+    except DispatchError:
+        log.error("plan job %s: the task queue is unreachable", job_id)
+        repository.move_job(
+            session, job_id, from_status=("queued",), status="failed", error=QUEUE_DOWN
+        )
+        if not batch:
+            raise HTTPException(status_code=503, detail=QUEUE_DOWN) from None
+        return False
+    return True
 
 
 @router.post("/stations/{station_id}/plans", status_code=202, responses=PLAN_RESPONSES)
@@ -148,7 +191,7 @@ def request_station_plan(
     response: Response,
 ) -> PlanAccepted:
     """Plan a week of the station's archive; poll ``GET /api/v1/plans/{id}``."""
-    _time_limit(settings, body)
+    check_limits(settings, body)
     scenario = station_scenario(session, caller, station, body.week_start)
     return _enqueue(session, runner, settings, caller, scenario, body, station.id, response)
 
@@ -177,7 +220,7 @@ def request_oneshot_plan(
     """Plan a whole scenario sent along; only the caller (and city admins) can read the job."""
     if not caller.can_write:
         raise forbidden()
-    _time_limit(settings, body)
+    check_limits(settings, body)
     problems = check_references(body.scenario)
     if problems:
         raise invalid_from_messages(problems, prefix=("body", "scenario"))
@@ -258,7 +301,7 @@ def request_replan(
         raise forbidden()
     if job.status != "done" or job.plan_json is None:
         raise HTTPException(status_code=409, detail=f"the plan is {job.status}, not done")
-    _time_limit(settings, body)
+    check_limits(settings, body)
     request = body.request()
     scenario = Scenario.model_validate_json(job.scenario_json)
     try:
