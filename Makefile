@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo run test test-e2e test-postgres test-queue lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres bench-peers
+.PHONY: demo run test test-e2e test-postgres test-queue lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres bench-peers bench-city
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench-towns: $(STAMP)
 # thread each, every plan checked (benchmarks/peers/; results in benchmarks/results/).
 bench-peers: $(STAMP)
 	$(PY) -m benchmarks.peers --sizes 150 600 1500 --seeds 1 2 3 --time-limits 30
+
+# A city's batch on the task queue: 1 and 2 worker processes, a worker killed mid-batch, and a
+# projection for a province (local Redis and PostgreSQL; benchmarks/city.py).
+bench-city: $(STAMP)
+	./.ci/with-redis $(PY) -m benchmarks.city --stations 40 --visits 100 --time-limit 5
 
 # The service under concurrent clients (a real uvicorn process, a throw-away SQLite database).
 bench-load: $(STAMP)

@@ -32,6 +32,7 @@ def upgrade() -> None:
     with op.batch_alter_table("plan_job") as batch:
         batch.add_column(sa.Column("batch_id", sa.Uuid(), nullable=True))
         batch.add_column(sa.Column("summary_json", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("cpu_seconds", sa.Float(), nullable=True))
         batch.add_column(sa.Column("claimed_by", sa.String(length=200), nullable=True))
         batch.add_column(sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
@@ -45,6 +46,7 @@ def downgrade() -> None:
         batch.drop_column("attempts")
         batch.drop_column("heartbeat_at")
         batch.drop_column("claimed_by")
+        batch.drop_column("cpu_seconds")
         batch.drop_column("summary_json")
         batch.drop_column("batch_id")
     op.drop_table("plan_batch")

@@ -163,7 +163,7 @@ class JobExecution:
             log.error("plan job %s failed in the solver: %s", job_id, outcome[1])
             self._finish("failed", error=str(outcome[1])[:ERROR_CHARS])
             return
-        plan_text, changes = str(outcome[1]), outcome[2]
+        plan_text, changes, cpu = str(outcome[1]), outcome[2], outcome[3]
         plan = parse_plan(plan_text)
         violations = check_plan(scenario, plan, replan=work.replan is not None)
         if violations:
@@ -180,6 +180,7 @@ class JobExecution:
             plan_json=plan_text,
             changes_json=changes,
             summary_json=summarize(plan).model_dump_json(),
+            cpu_seconds=round(float(cpu), 3),  # type: ignore[arg-type]
             progress=1.0,
             phase="done",
         ):

@@ -386,6 +386,9 @@ class PlanJobPublic(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     plan: Plan | None = Field(default=None, description="The mulin.plan/1 plan when done.")
+    cpu_seconds: float | None = Field(
+        default=None, description="CPU seconds its solver process used (done plans)."
+    )
     base_plan_id: uuid.UUID | None = Field(
         default=None, description="For a re-plan: the plan in force it started from."
     )

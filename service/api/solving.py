@@ -45,7 +45,7 @@ class Work:
 def solve_in_child(work: Work, connection: Connection) -> None:
     """Solve and report: ``("progress", phase, fraction)`` messages, then one final message.
 
-    The final message is ``("done", plan_json, changes_json or None)``, ``("invalid",
+    The final message is ``("done", plan_json, changes_json or None, cpu_seconds)``, ``("invalid",
     message)`` when a stored text does not parse, or ``("error", traceback)``.
 
     Parameters
@@ -68,7 +68,8 @@ def solve_in_child(work: Work, connection: Connection) -> None:
     try:
         if work.replan is None:
             plan = plan_week(parse_scenario(work.scenario), work.options, progress)
-            connection.send(("done", plan.model_dump_json(by_alias=True, exclude_none=True), None))
+            plan_text = plan.model_dump_json(by_alias=True, exclude_none=True)
+            connection.send(("done", plan_text, None, time.process_time()))
             return
         scenario_text, plan_text, request_text = work.replan
         replanned = replan_week(
@@ -83,6 +84,7 @@ def solve_in_child(work: Work, connection: Connection) -> None:
                 "done",
                 replanned.plan.model_dump_json(by_alias=True, exclude_none=True),
                 replanned.changes.model_dump_json(by_alias=True, exclude_none=True),
+                time.process_time(),
             )
         )
     except InvalidDocument as error:

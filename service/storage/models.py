@@ -213,6 +213,9 @@ class PlanJob(SQLModel, table=True):
         sa_type=DateTime(timezone=True),
         description="When its worker last said it is still solving (its lease).",
     )
+    cpu_seconds: float | None = Field(
+        default=None, description="CPU seconds the solver process of a done plan used."
+    )
     attempts: int = Field(
         default=0, sa_column_kwargs={"server_default": "0"}, description="Times it was claimed."
     )

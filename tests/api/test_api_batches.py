@@ -119,3 +119,4 @@ def test_jobs_of_a_batch_are_stored_with_it(stations: TestClient, tokens: Tokens
         jobs = repository.batch_jobs(session, uuid.UUID(body["id"]))
     assert {job.station_id for job in jobs} == {STATION_A, STATION_B}
     assert all(job.summary_json is not None and job.attempts == 1 for job in jobs)
+    assert all(job.cpu_seconds is not None and job.cpu_seconds > 0 for job in jobs)

@@ -84,6 +84,7 @@ def job_public(job: PlanJob) -> PlanJobPublic:
         created_at=repository.as_utc(job.created_at),
         updated_at=repository.as_utc(job.updated_at),
         base_plan_id=job.base_plan_id,
+        cpu_seconds=job.cpu_seconds,
         changes=(
             ChangeSummary.model_validate_json(job.changes_json)
             if job.status == "done" and job.changes_json is not None
