@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -108,3 +109,20 @@ def test_the_image_serves_the_demo_as_a_user_with_a_health_check() -> None:
     assert probe[:2] == ["python", "-c"]
     assert "http://127.0.0.1:8000/api/v1/health" in probe[2]
     compile(probe[2], "<healthcheck>", "exec")
+
+
+def test_compose_runs_the_readme_commands_on_the_real_stack() -> None:
+    """compose.yaml: service and worker on PostgreSQL and Redis, with the README's commands."""
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert set(services) == {"postgres", "redis", "service", "worker"}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in (("service", "serve"), ("worker", "worker")):
+        service = services[name]
+        assert service["build"] == "."
+        assert service["command"][0] == command
+        assert f"mulin {' '.join(service['command'])}" in readme, name
+        environment = service["environment"]
+        assert environment["MULIN_DATABASE_URL"].startswith("postgresql://")
+        assert environment["MULIN_BROKER_URL"].startswith("redis://redis:")
+    assert services["worker"]["environment"]["MULIN_MIGRATE_ON_START"] == "false"

@@ -45,14 +45,22 @@ def broker_url() -> str:
 
 
 @pytest.fixture
-def queue_settings(broker_url: str, database_url: str) -> Settings:
-    """Settings of a service that sends plan jobs to the queue, on queues of this test."""
-    return make_settings(
+def queue_settings(broker_url: str, database_url: str) -> Iterator[Settings]:
+    """Settings of a service that sends plan jobs to the queue, on queues of this test.
+
+    The test's queues and bindings are deleted from Redis afterwards.
+    """
+    prefix = f"mulintest{uuid.uuid4().hex[:12]}"
+    yield make_settings(
         database_url,
         broker_url=broker_url,
-        queue_prefix=f"mulintest{uuid.uuid4().hex[:12]}",
+        queue_prefix=prefix,
         job_lease_seconds=LEASE_SECONDS,
     )
+    client = redis.Redis.from_url(broker_url)
+    for key in client.scan_iter(match=f"*{prefix}*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture
