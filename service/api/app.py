@@ -20,6 +20,7 @@ from service.api.routes import (
     imports,
     needs,
     plans,
+    records,
     resources,
     scenario,
     stations,
@@ -114,7 +115,18 @@ def create_app(settings: Settings) -> FastAPI:
     # before needs and resources, whose /{id} routes would take …/needs/export.xlsx
     app.include_router(imports.router, prefix=API_PREFIX)
     # batches before plans, whose /plans/{plan_id} would take /plans/batch
-    routers = (stations, scenario, villages, workers, resources, needs, batches, plans, exports)
+    routers = (
+        stations,
+        scenario,
+        villages,
+        workers,
+        resources,
+        needs,
+        batches,
+        plans,
+        records,
+        exports,
+    )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(_health_router(), prefix=API_PREFIX)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.api import examples as ex
+from service.api.carry import CarriedVisit
 from service.wire import scenario as wire
 from service.wire.common import Count, Day, Identifier, Location, ResourceAmount, Role, StaffKey
 from service.wire.plan import Plan
@@ -297,6 +298,14 @@ class StationPlanRequest(_PlanRequest):
     model_config = ConfigDict(json_schema_extra=ex.schema_examples(ex.STATION_PLAN_REQUEST))
 
     week_start: dt.date
+    carry_over: bool = Field(
+        default=True,
+        description="Bring back last week's missed visits (and those never recorded after the "
+        "grace) and goods not handed over, as needs of their own (<need>~carried).",
+    )
+    carry_over_more_urgent: bool = Field(
+        default=False, description="Carried visits one priority step more urgent."
+    )
 
     @field_validator("week_start")
     @classmethod
@@ -386,6 +395,9 @@ class PlanJobPublic(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     plan: Plan | None = Field(default=None, description="The mulin.plan/1 plan when done.")
+    carried_over: list[CarriedVisit] = Field(
+        default_factory=list, description="Visits of last week this plan brought back, and why."
+    )
     cpu_seconds: float | None = Field(
         default=None, description="CPU seconds its solver process used (done plans)."
     )

@@ -62,3 +62,10 @@ class Settings(BaseSettings):
         description="A running job whose worker has not renewed its lease for this long is "
         "queued again (the worker counts as gone).",
     )
+    carry_over_grace_days: int = Field(
+        default=2,
+        ge=0,
+        le=60,
+        description="Days after a week before its unrecorded visits count as not done and "
+        "come back into the next week's plan.",
+    )

@@ -213,6 +213,11 @@ class PlanJob(SQLModel, table=True):
         sa_type=DateTime(timezone=True),
         description="When its worker last said it is still solving (its lease).",
     )
+    carried_json: str | None = Field(
+        default=None,
+        sa_type=Text,
+        description="Visits of last week carried into this plan (``service.api.carry``).",
+    )
     cpu_seconds: float | None = Field(
         default=None, description="CPU seconds the solver process of a done plan used."
     )
@@ -237,6 +242,34 @@ class PlanBatch(SQLModel, table=True):
         description="Stations that got no job, with the reason (JSON object station → text).",
     )
     created_at: dt.datetime = _timestamp()
+
+
+class VisitRecord(Versioned, table=True):
+    """What happened to one planned visit: done, missed (and why) or partly done.
+
+    Keyed by the plan and the visit's (need, number); the station is kept for queries. ``note``
+    is free text about a household: stored, shown to the station, never logged.
+    """
+
+    __tablename__ = "visit_record"
+    __table_args__ = (Index("ix_visit_record_station_week", "station_id", "week_start"),)
+
+    plan_id: uuid.UUID = Field(primary_key=True, foreign_key="plan_job.id", ondelete="CASCADE")
+    need_id: str = _id(primary_key=True)
+    visit: int = Field(primary_key=True)
+    station_id: str = _id(foreign_key="station.id", ondelete="CASCADE")
+    week_start: dt.date
+    day: str = Field(max_length=3)
+    status: str = Field(max_length=16, description="done, missed or partly_done")
+    missed_reason: str | None = Field(default=None, max_length=24)
+    actual_start: str | None = Field(default=None, max_length=5)
+    actual_minutes: int | None = None
+    resources_given: list[dict[str, Any]] = _json(default_factory=list)
+    note: str | None = Field(default=None, sa_type=Text)
+    note_expires_on: dt.date | None = None
+    recorded_by: str = _id(description="A token id, or worker:<id> from the worker's link.")
+    created_at: dt.datetime = _timestamp()
+    updated_at: dt.datetime = _timestamp()
 
 
 class ApiToken(SQLModel, table=True):

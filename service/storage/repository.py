@@ -23,6 +23,7 @@ from service.storage.models import (
     Resource,
     Station,
     Village,
+    VisitRecord,
     Worker,
     utcnow,
 )
@@ -492,6 +493,64 @@ def batch_jobs(session: Session, batch_id: uuid.UUID) -> list[PlanJob]:
     """The plan jobs of one city batch, by station."""
     query = select(PlanJob).where(col(PlanJob.batch_id) == batch_id)
     return list(session.exec(query.order_by(col(PlanJob.station_id))).all())
+
+
+# --- visit records ------------------------------------------------------------------------
+
+
+def get_record(
+    session: Session, plan_id: uuid.UUID, need_id: str, visit: int
+) -> VisitRecord | None:
+    """The record of one visit of a plan, or None."""
+    return session.get(VisitRecord, (plan_id, need_id, visit))
+
+
+def list_records(session: Session, plan_id: uuid.UUID) -> list[VisitRecord]:
+    """The records of a plan, by need and visit."""
+    query = select(VisitRecord).where(col(VisitRecord.plan_id) == plan_id)
+    ordered = query.order_by(col(VisitRecord.need_id), col(VisitRecord.visit))
+    return list(session.exec(ordered).all())
+
+
+def station_records(
+    session: Session, station_id: str, first_week: dt.date, last_week: dt.date
+) -> list[VisitRecord]:
+    """The records of a station's plans whose weeks start between two Mondays (included)."""
+    query = select(VisitRecord).where(
+        col(VisitRecord.station_id) == station_id,
+        col(VisitRecord.week_start) >= first_week,
+        col(VisitRecord.week_start) <= last_week,
+    )
+    return list(session.exec(query).all())
+
+
+def erase_expired_notes(session: Session, today: dt.date) -> int:
+    """Erase the notes whose retention period has ended (committed); how many."""
+    statement = (
+        update(VisitRecord)
+        .where(
+            col(VisitRecord.note_expires_on).is_not(None), col(VisitRecord.note_expires_on) <= today
+        )
+        .values(note=None, note_expires_on=None)
+    )
+    erased = session.execute(statement).rowcount  # type: ignore[attr-defined]
+    session.commit()
+    return int(erased or 0)
+
+
+def plan_in_force(session: Session, station_id: str, week_start: dt.date) -> PlanJob | None:
+    """The station's plan in force for a week: its latest done plan (a re-plan included)."""
+    query = (
+        select(PlanJob)
+        .where(
+            col(PlanJob.station_id) == station_id,
+            col(PlanJob.week_start) == week_start,
+            col(PlanJob.status) == "done",
+        )
+        .order_by(col(PlanJob.created_at).desc())
+        .limit(1)
+    )
+    return session.exec(query).first()
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

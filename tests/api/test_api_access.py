@@ -96,6 +96,7 @@ def station_calls(station: str) -> list[Call]:
         Call("GET", S + "/plans"),
         Call("POST", S + "/plans", {"week_start": WEEK, "time_limit": 0.5}),
         Call("GET", "/api/v1/plans/{plan_id}"),
+        Call("GET", "/api/v1/plans/{plan_id}/records"),
         Call("DELETE", "/api/v1/plans/{plan_id}"),
     ]
 
@@ -115,9 +116,10 @@ EXPORTS = {
     ("GET", "/api/v1/plans/{plan_id}/workers/{worker_id}/calendar.ics"),
     ("GET", "/api/v1/plans/{plan_id}/calendars"),
     ("GET", "/api/v1/feeds/{plan_id}/{worker_id}.ics"),
+    ("PUT", "/api/v1/plans/{plan_id}/records/{need_id}/{visit}"),
 }
-"""Exports and re-plans answer 409 until the plan is done: test_api_exports.py and
-test_api_replan.py test who may use them."""
+"""Exports, re-plans and visit records answer 409 until the plan is done: test_api_exports.py,
+test_api_replan.py and test_api_records.py test who may use them."""
 
 
 def template(call: Call) -> tuple[str, str]:

@@ -23,8 +23,7 @@ from service.api.deps import CallerDep, RunnerDep, SessionDep, SettingsDep, not_
 from service.api.errors import ERROR_RESPONSES, WRITE_RESPONSES
 from service.api.jobs import Dispatcher
 from service.api.models import BatchPlanRequest, BatchPublic, BatchStationPublic
-from service.api.routes.plans import check_limits, requested_job, submit_or_fail
-from service.api.routes.scenario import station_scenario
+from service.api.routes.plans import check_limits, requested_job, submit_or_fail, week_to_plan
 from service.api.settings import Settings
 from service.api.summary import PlanSummary
 from service.storage import repository
@@ -83,11 +82,12 @@ def start_batch(
             refused[station_id] = NO_STATION
             continue
         try:
-            scenario = station_scenario(session, caller, station, body.week_start)
+            scenario, carried = week_to_plan(session, caller, station, body, settings)
         except HTTPException as error:
             refused[station_id] = str(error.detail)
             continue
         job = requested_job(scenario, caller, body, station_id, time_limit)
+        job.carried_json = carried
         job.batch_id = batch.id
         jobs.append(job)
     batch.refused_json = json.dumps(refused, ensure_ascii=False) if refused else None

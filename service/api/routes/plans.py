@@ -8,6 +8,7 @@ and OR-Tools version, so that the plan can be replayed with ``mulin replay``.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Annotated
@@ -16,6 +17,7 @@ from fastapi import APIRouter, HTTPException, Path, Response
 from sqlmodel import Session
 
 from service.api.auth import Caller
+from service.api.carry import CarriedVisit, carry_over
 from service.api.deps import (
     CallerDep,
     Limit,
@@ -49,7 +51,7 @@ from service.api.settings import Settings
 from service.loading import InvalidDocument, check_references
 from service.replan.pinning import prepare
 from service.storage import repository
-from service.storage.models import PlanJob
+from service.storage.models import PlanJob, Station
 from service.wire.plan import Plan
 from service.wire.replan import ChangeSummary, ReplanRequest
 from service.wire.scenario import Scenario
@@ -85,12 +87,47 @@ def job_public(job: PlanJob) -> PlanJobPublic:
         updated_at=repository.as_utc(job.updated_at),
         base_plan_id=job.base_plan_id,
         cpu_seconds=job.cpu_seconds,
+        carried_over=(
+            [CarriedVisit.model_validate(item) for item in json.loads(job.carried_json)]
+            if job.carried_json
+            else []
+        ),
         changes=(
             ChangeSummary.model_validate_json(job.changes_json)
             if job.status == "done" and job.changes_json is not None
             else None
         ),
     )
+
+
+def week_to_plan(
+    session: Session,
+    caller: Caller,
+    station: Station,
+    body: StationPlanRequest,
+    settings: Settings,
+) -> tuple[Scenario, str | None]:
+    """The station's week as a plan request solves it: the archive, and last week's carry-over.
+
+    Returns
+    -------
+    tuple of Scenario and str or None
+        The scenario, and the carried visits as the job stores them (None when none).
+    """
+    scenario = station_scenario(session, caller, station, body.week_start)
+    if not body.carry_over:
+        return scenario, None
+    carry = carry_over(
+        session,
+        station.id,
+        scenario,
+        grace_days=settings.carry_over_grace_days,
+        more_urgent=body.carry_over_more_urgent,
+    )
+    if carry.needs:
+        scenario = scenario.model_copy(update={"needs": [*scenario.needs, *carry.needs]})
+        log.info("station %s: %d visits carried over", station.id, len(carry.carried))
+    return scenario, carry.text()
 
 
 def check_limits(
@@ -137,11 +174,13 @@ def _enqueue(
     station_id: str | None,
     response: Response,
     base: tuple[uuid.UUID, ReplanRequest] | None = None,
+    carried: str | None = None,
 ) -> PlanAccepted:
     time_limit = check_limits(settings, request)
     if repository.count_jobs(session, "queued") >= settings.max_queued_plans:
         raise HTTPException(status_code=429, detail="too many plans are waiting: retry later")
     job = requested_job(scenario, caller, request, station_id, time_limit)
+    job.carried_json = carried
     if base is not None:
         job.base_plan_id = base[0]
         job.replan_json = base[1].model_dump_json(by_alias=True, exclude_none=True)
@@ -193,8 +232,10 @@ def request_station_plan(
 ) -> PlanAccepted:
     """Plan a week of the station's archive; poll ``GET /api/v1/plans/{id}``."""
     check_limits(settings, body)
-    scenario = station_scenario(session, caller, station, body.week_start)
-    return _enqueue(session, runner, settings, caller, scenario, body, station.id, response)
+    scenario, carried = week_to_plan(session, caller, station, body, settings)
+    return _enqueue(
+        session, runner, settings, caller, scenario, body, station.id, response, carried=carried
+    )
 
 
 @router.get("/stations/{station_id}/plans", responses=ERROR_RESPONSES)
