@@ -48,10 +48,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("plan_job") as batch:
         batch.add_column(sa.Column("carried_json", sa.Text(), nullable=True))
+    with op.batch_alter_table("need") as batch:
+        batch.add_column(sa.Column("assessed_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
     """Undo this migration."""
+    with op.batch_alter_table("need") as batch:
+        batch.drop_column("assessed_on")
     with op.batch_alter_table("plan_job") as batch:
         batch.drop_column("carried_json")
     op.drop_index("ix_visit_record_station_week", table_name="visit_record")

@@ -18,6 +18,7 @@ from service.api.routes import (
     batches,
     exports,
     imports,
+    kpis,
     needs,
     plans,
     records,
@@ -125,6 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
         batches,
         plans,
         records,
+        kpis,
         exports,
     )
     for module in routers:

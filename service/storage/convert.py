@@ -188,6 +188,7 @@ def need_to_row(station_id: str, need: wire.Need, position: int = 0) -> Need:
         excluded_workers=list(need.excluded_workers),
         resources=dumped["resources"],
         mandatory=need.mandatory,
+        assessed_on=need.assessed_on,
         extra=need.extra,
     )
 
@@ -213,6 +214,7 @@ def row_to_need(row: Need) -> wire.Need:
             "excluded_workers": row.excluded_workers,
             "resources": row.resources,
             "mandatory": row.mandatory,
+            "assessed_on": row.assessed_on,
             "extra": row.extra,
         }
     )

@@ -159,6 +159,7 @@ class Need(Versioned, table=True):
     excluded_workers: list[str] = _json(default_factory=list)
     resources: list[dict[str, Any]] = _json(default_factory=list)
     mandatory: bool = False
+    assessed_on: dt.date | None = Field(default=None, description="Date of its needs assessment.")
     extra: Any = _extra()
 
 

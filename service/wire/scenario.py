@@ -185,6 +185,11 @@ class Need(WireModel):
     excluded_workers: list[Identifier] = Field(default_factory=list)
     resources: list[ResourceAmount] = Field(default_factory=list)
     mandatory: bool = Field(default=False, strict=True)
+    assessed_on: dt.date | None = Field(
+        default=None,
+        description="Mulin's optional extension: the date of the household's needs assessment "
+        "(for the yearly reassessment figures); planning ignores it.",
+    )
 
     @field_validator("staff")
     @classmethod

@@ -93,6 +93,7 @@ def station_calls(station: str) -> list[Call]:
         Call("POST", S + "/resources/import", upload="demo-resources.xlsx"),
         Call("GET", S + "/needs/export.xlsx"),
         Call("GET", S + "/resources/export.xlsx"),
+        Call("GET", S + "/kpis", query={"from": "2026-11-01", "to": "2026-11-30"}),
         Call("GET", S + "/plans"),
         Call("POST", S + "/plans", {"week_start": WEEK, "time_limit": 0.5}),
         Call("GET", "/api/v1/plans/{plan_id}"),
@@ -106,10 +107,12 @@ NOT_STATION_SCOPED = {
     ("POST", "/api/v1/stations"),
     ("POST", "/api/v1/plans"),
     ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/kpis"),
     ("POST", "/api/v1/plans/batch"),
     ("GET", "/api/v1/plans/batch/{batch_id}"),
 }
-"""City-wide or free of any station; test_api_batches.py tests who may use the batches."""
+"""City-wide or free of any station; test_api_batches.py and test_api_four_weeks.py test who
+may use the batches and the city's figures."""
 EXPORTS = {
     ("POST", "/api/v1/plans/{plan_id}/replan"),
     ("GET", "/api/v1/plans/{plan_id}/export.xlsx"),
