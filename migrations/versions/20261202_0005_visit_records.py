@@ -43,9 +43,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["station_id"], ["station.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("plan_id", "need_id", "visit"),
     )
-    op.create_index(
-        "ix_visit_record_station_week", "visit_record", ["station_id", "week_start"]
-    )
+    op.create_index("ix_visit_record_station_week", "visit_record", ["station_id", "week_start"])
     with op.batch_alter_table("plan_job") as batch:
         batch.add_column(sa.Column("carried_json", sa.Text(), nullable=True))
     with op.batch_alter_table("need") as batch:
