@@ -17,6 +17,7 @@ from service.api.jobs import Dispatcher, PlanRunner, lease_of
 from service.api.routes import (
     batches,
     exports,
+    households,
     imports,
     kpis,
     needs,
@@ -127,6 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
         plans,
         records,
         kpis,
+        households,
         exports,
     )
     for module in routers:

@@ -168,5 +168,6 @@ def save_record(
 
 
 def records_of(session: Session, plan_id: uuid.UUID) -> list[VisitRecord]:
-    """The records of a plan, by need and visit."""
+    """The records of a plan, by need and visit; notes past their retention are erased first."""
+    repository.erase_expired_notes(session, dt.date.today())
     return repository.list_records(session, plan_id)

@@ -524,6 +524,23 @@ def station_records(
     return list(session.exec(query).all())
 
 
+def delete_records(session: Session, plan_id: uuid.UUID, need_ids: Iterable[str]) -> int:
+    """Delete a plan's records of some needs (the caller commits); how many."""
+    wanted = list(need_ids)
+    if not wanted:
+        return 0
+    statement = delete(VisitRecord).where(
+        col(VisitRecord.plan_id) == plan_id, col(VisitRecord.need_id).in_(wanted)
+    )
+    return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def station_jobs(session: Session, station_id: str) -> list[PlanJob]:
+    """Every plan job of a station, oldest first."""
+    query = select(PlanJob).where(col(PlanJob.station_id) == station_id)
+    return list(session.exec(query.order_by(col(PlanJob.created_at))).all())
+
+
 def erase_expired_notes(session: Session, today: dt.date) -> int:
     """Erase the notes whose retention period has ended (committed); how many."""
     statement = (

@@ -120,9 +120,12 @@ EXPORTS = {
     ("GET", "/api/v1/plans/{plan_id}/calendars"),
     ("GET", "/api/v1/feeds/{plan_id}/{worker_id}.ics"),
     ("PUT", "/api/v1/plans/{plan_id}/records/{need_id}/{visit}"),
+    ("GET", "/api/v1/stations/{station_id}/households/{household}/export"),
+    ("DELETE", "/api/v1/stations/{station_id}/households/{household}"),
 }
-"""Exports, re-plans and visit records answer 409 until the plan is done: test_api_exports.py,
-test_api_replan.py and test_api_records.py test who may use them."""
+"""Exports, re-plans and visit records answer 409 until the plan is done, a household's export
+and erasure need one: test_api_exports.py, test_api_replan.py, test_api_records.py and
+test_api_households.py test who may use them."""
 
 
 def template(call: Call) -> tuple[str, str]:
