@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from service.console import city_pages, import_pages, plan_pages, station_pages
+from service.console import city_pages, import_pages, kpi_pages, plan_pages, station_pages
 from service.console.auth import (
     check_token,
     forget,
@@ -155,6 +155,7 @@ def install(app: FastAPI) -> None:
         import_pages.router,
         plan_pages.router,
         city_pages.router,
+        kpi_pages.router,
     )
     for page_router in pages:
         console.include_router(page_router)

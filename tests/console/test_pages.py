@@ -495,3 +495,35 @@ def test_only_a_city_admin_plans_the_city_in_the_console(
     assert answer.status_code == 403
     assert stations.get(f"/batches/{'0' * 32}").status_code == 404
     assert stations.get("/batches/not-a-uuid").status_code == 404
+
+
+def test_the_assessment_page_shows_the_figures_and_a_chart(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """Month table, village table, archive and chart of a recorded week; English complete."""
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = finished_plan(stations, tokens)
+    job = stations.get(f"/api/v1/plans/{plan_id}", headers=tokens.header("coordinator_a")).json()
+    for visit in job["plan"]["visits"]:
+        stations.put(
+            f"/api/v1/plans/{plan_id}/records/{visit['need_id']}/{visit['visit']}",
+            json={"status": "done"},
+            headers=tokens.header("coordinator_a"),
+        )
+    assert 'id="kpis-link"' in stations.get(f"/stations/{STATION_A}").text
+    page = stations.get(f"/stations/{STATION_A}/kpis?from=2026-11-01&to=2026-11-30")
+    assert page.status_code == 200, page.text
+    assert {"kpis-month-table", "kpis-village-table", "kpis-group-table", "kpis-chart"} <= ids(
+        page.text
+    )
+    done = len(job["plan"]["visits"])
+    assert re.search(rf"<th scope=\"row\">2026-11</th><td>{done}</td><td>{done}</td>", page.text)
+    assert unlabelled(page.text) == []
+    stations.cookies.set("mulin_lang", "en")
+    english = stations.get(f"/stations/{STATION_A}/kpis?from=2026-11-01&to=2026-11-30").text
+    assert "Hours by service category" in english and "考核" not in english
+    assert (
+        stations.get(f"/stations/{STATION_A}/kpis?from=2026-11-30&to=2026-11-01").status_code == 422
+    )
+    sign_in(stations, tokens, "coordinator_b")
+    assert stations.get(f"/stations/{STATION_A}/kpis").status_code == 404

@@ -36,7 +36,8 @@ class CityKpis(BaseModel):
     stations: dict[str, Figures]
 
 
-def _check_range(first: dt.date, last: dt.date) -> None:
+def check_range(first: dt.date, last: dt.date) -> None:
+    """422 when the range ends before it starts or spans more than :data:`MAX_DAYS` days."""
     if last < first:
         raise InvalidInput([(("query", "to"), "is before from")])
     if (last - first).days >= MAX_DAYS:
@@ -67,7 +68,7 @@ def station_kpis(session: Session, station: Station, first: dt.date, last: dt.da
 @router.get("/stations/{station_id}/kpis", responses=ERROR_RESPONSES)
 def read_station_kpis(session: SessionDep, station: ReadableStation, first: From, last: To) -> Kpis:
     """Month by month, per village and for the town: what the station did, and its archive."""
-    _check_range(first, last)
+    check_range(first, last)
     return station_kpis(session, station, first, last)
 
 
@@ -76,7 +77,7 @@ def read_city_kpis(session: SessionDep, caller: CallerDep, first: From, last: To
     """Every station's town figures over the range (a city administrator only)."""
     if caller.role != "city_admin":
         raise HTTPException(status_code=403, detail="only a city administrator sees every station")
-    _check_range(first, last)
+    check_range(first, last)
     stations, _ = repository.list_stations(session, only=None, offset=0, limit=100_000)
     return CityKpis(
         from_date=first,
