@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from service.api import redaction
+from service.api.audit import AuditLog
 from service.api.deps import storable_parameters
 from service.api.errors import BodySizeLimit, install_error_handlers
 from service.api.jobs import Dispatcher, PlanRunner, lease_of
@@ -66,8 +67,9 @@ def make_dispatcher(engine: Engine, settings: Settings) -> Dispatcher:
 def create_app(settings: Settings) -> FastAPI:
     """Build the HTTP service for these settings.
 
-    The engine is made here (it connects lazily); the schema is migrated and the plan pool
-    started when the app starts (its lifespan), and the pool stopped when it stops.
+    The engine is made here (it connects lazily); the schema is migrated, the plan pool and
+    the audit writer started when the app starts (its lifespan); when it stops the pool is
+    stopped and the waiting audit rows are written.
 
     Parameters
     ----------
@@ -86,6 +88,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             migrate(engine, settings)
+        audit = AuditLog(engine, settings.audit_flush_seconds)
+        audit.start()
+        app.state.audit = audit
         runner = make_dispatcher(engine, settings)
         app.state.runner = runner
         runner.recover()
@@ -93,6 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             runner.shutdown()
+            audit.close()
             engine.dispose()
 
     app = FastAPI(

@@ -294,8 +294,27 @@ def record_access(
     station_id
         Whose.
     """
+    rows = audit_rows(
+        token_id=token_id,
+        action=action,
+        entity=entity,
+        entity_ids=entity_ids,
+        station_id=station_id,
+    )
+    insert_audit_rows(session, rows)
+
+
+def audit_rows(
+    *,
+    token_id: str,
+    action: AuditAction,
+    entity: str,
+    entity_ids: Iterable[str | None],
+    station_id: str | None,
+) -> list[dict[str, Any]]:
+    """One audit row per record, all stamped with the time now (see :func:`record_access`)."""
     at = utcnow()
-    rows = [
+    return [
         {
             "token_id": token_id,
             "action": action,
@@ -306,16 +325,27 @@ def record_access(
         }
         for entity_id in entity_ids
     ]
+
+
+def insert_audit_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert audit rows in one statement (not committed).
+
+    Each row is a dict of ``token_id``, ``action``, ``entity``, ``entity_id``, ``station_id``
+    and ``at``.
+    """
     if rows:
         session.execute(insert(AuditEntry), rows)
 
 
 def audit_entries(session: Session, *, station_id: str | None = None) -> Sequence[AuditEntry]:
-    """Audit entries in the order written, optionally of one station."""
+    """Audit entries in the order they happened, optionally of one station.
+
+    Ordered by time, then id: reads are written a moment after they happen, in batches.
+    """
     query = select(AuditEntry)
     if station_id is not None:
         query = query.where(col(AuditEntry.station_id) == station_id)
-    return session.exec(query.order_by(col(AuditEntry.id))).all()
+    return session.exec(query.order_by(col(AuditEntry.at), col(AuditEntry.id))).all()
 
 
 # --- plan jobs ------------------------------------------------------------------------------
