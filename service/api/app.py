@@ -64,7 +64,7 @@ def make_dispatcher(engine: Engine, settings: Settings) -> Dispatcher:
     return PlanRunner(engine, settings.plan_pool_size, lease_of(settings))
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, *, recover_jobs: bool = True) -> FastAPI:
     """Build the HTTP service for these settings.
 
     The engine is made here (it connects lazily); the schema is migrated, the plan pool and
@@ -75,6 +75,9 @@ def create_app(settings: Settings) -> FastAPI:
     ----------
     settings
         Database URL, body size limit, plan pool size and time limits.
+    recover_jobs
+        Whether the dispatcher queues again, at the start, the jobs that wait or that a dead
+        process left running (one process of several does: ``service.api.serving``).
 
     Returns
     -------
@@ -93,7 +96,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.audit = audit
         runner = make_dispatcher(engine, settings)
         app.state.runner = runner
-        runner.recover()
+        if recover_jobs:
+            runner.recover()
         try:
             yield
         finally:
