@@ -1,17 +1,22 @@
-"""Load on the HTTP service: concurrent clients reading a plan and pages of the needs archive.
+"""Load on the HTTP service: concurrent clients reading a plan, pages of needs, the overview.
 
-A measured run, not a test. It starts ``mulin serve --demo`` (a real uvicorn process, access
-log on, as a station would run it) on a free loopback port with a throw-away SQLite database, or
-the database of ``--database-url``; makes a coordinator token with ``mulin token create``; asks
-for one plan of the demo week (``--plan-time-limit`` seconds) and waits until it is done; then
-runs ``--clients`` threads for ``--seconds`` (after a short warm-up), each on its own keep-alive
-connection (``http.client``), each request picking at random between
-``GET /api/v1/plans/{id}`` (the done plan, about 160 kB of JSON) and
-``GET /api/v1/stations/{id}/needs?limit=50&offset=k`` (a random page). It reports per endpoint
-the requests, requests per second, p50/p90/p99 latency and errors, the CPU the server used, and
-the machine, and writes ``benchmarks/results/<date>-load[-<database>].md`` and ``.json``.
+A measured run, not a test. It starts ``mulin serve --demo [--workers N]`` (real uvicorn
+processes, access log on, as a station would run it) on a free loopback port with a throw-away
+SQLite database, or the database of ``--database-url``; makes a coordinator token with
+``mulin token create``; asks for one plan of the demo week (``--plan-time-limit`` seconds) and
+waits until it is done; then, for each count of ``--clients``, runs that many client threads
+for ``--seconds`` (after a short warm-up), each on its own keep-alive connection
+(``http.client``), each request picking at random, a third each, between
+``GET /api/v1/plans/{id}`` (the done plan, about 140 kB of JSON),
+``GET /api/v1/stations/{id}/needs?limit=50&offset=k`` (a random page) and
+``GET /stations/{id}``, the console's station overview (needs by priority, group and village,
+staff and stock: the whole archive read). Clients run closed-loop (the next request as soon as
+the answer is in) unless ``--think`` gives a mean pause between a client's requests. It reports
+per endpoint the requests, requests per second, p50/p90/p99/max latency and errors, the CPU the
+server used, and the machine, and writes ``benchmarks/results/<date>-load[-<database>]
+[-w<N>].md`` and ``.json``.
 
-Run: ``python -m benchmarks.load --clients 8 --seconds 20`` (``make bench-load``); on
+Run: ``python -m benchmarks.load --clients 8 50 --seconds 20`` (``make bench-load``); on
 PostgreSQL: ``python -m benchmarks.load --database-url postgresql://postgres@127.0.0.1:5432/DB``
 with a database made for the run (``make bench-load-postgres`` makes and drops one).
 Nothing of any resident is printed or written: ids, counts and timings only.
@@ -43,6 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "town-25.json"
 PLAN = "GET /api/v1/plans/{id}"
 NEEDS = "GET /api/v1/stations/{id}/needs?limit=50&offset=k"
+OVERVIEW = "GET /stations/{id} (console overview)"
+ENDPOINTS = (PLAN, NEEDS, OVERVIEW)
 PAGE = 50
 TOKEN_ARGS = ("--role", "station_coordinator", "--station")
 
@@ -101,7 +108,7 @@ def _request(
         return answer.status, None
 
 
-def start_service(database_url: str, folder: Path) -> Service:
+def start_service(database_url: str, folder: Path, workers: int = 1) -> Service:
     """Start ``mulin serve --demo`` on a free port and wait until it answers its health check.
 
     Parameters
@@ -110,6 +117,8 @@ def start_service(database_url: str, folder: Path) -> Service:
         The service's database (``MULIN_DATABASE_URL``).
     folder
         Where the server's log goes.
+    workers
+        Server processes (``mulin serve --workers``).
 
     Returns
     -------
@@ -120,6 +129,8 @@ def start_service(database_url: str, folder: Path) -> Service:
     env = {**os.environ, "MULIN_DATABASE_URL": database_url, "MULIN_LANG": "en"}
     log = folder / "serve.log"
     command = [sys.executable, "-m", "service", "serve", "--demo", "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
@@ -188,11 +199,21 @@ def done_plan(
     raise RuntimeError(f"plan {plan_id} not done in time")
 
 
+@dataclass(frozen=True)
+class Mix:
+    """What the clients ask for: the three paths, the range of page offsets, the pause."""
+
+    plan: str
+    needs: str
+    overview: str
+    needs_total: int
+    think: float = 0.0
+
+
 def _client(
     port: int,
     token: str,
-    paths: tuple[str, str],
-    needs_total: int,
+    mix: Mix,
     seed: int,
     measure_from: float,
     until: float,
@@ -200,42 +221,76 @@ def _client(
 ) -> None:
     """One client thread: requests on one keep-alive connection until ``until``."""
     rng = random.Random(seed)
-    headers = {"Authorization": f"Bearer {token}"}
+    bearer = {"Authorization": f"Bearer {token}"}
+    cookie = {"Cookie": f"mulin_token={token}"}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     mine: list[Sample] = []
     while True:
+        if mix.think > 0:
+            time.sleep(rng.expovariate(1 / mix.think))
         started = time.perf_counter()
         if started >= until:
             break
-        if rng.random() < 0.5:
-            endpoint, path = PLAN, paths[0]
+        pick = rng.randrange(3)
+        headers = bearer
+        if pick == 0:
+            endpoint, path = PLAN, mix.plan
+        elif pick == 1:
+            offset = rng.randrange(max(mix.needs_total - PAGE, 1))
+            endpoint, path = NEEDS, f"{mix.needs}?limit={PAGE}&offset={offset}"
         else:
-            offset = rng.randrange(max(needs_total - PAGE, 1))
-            endpoint, path = NEEDS, f"{paths[1]}?limit={PAGE}&offset={offset}"
+            endpoint, path, headers = OVERVIEW, mix.overview, cookie
         ok, size = False, 0
-        try:
-            connection.request("GET", path, headers=headers)
-            answer = connection.getresponse()
-            size = len(answer.read())
-            ok = answer.status == 200
-            if answer.will_close:
+        for attempt in range(2):
+            try:
+                connection.request("GET", path, headers=headers)
+                answer = connection.getresponse()
+                size = len(answer.read())
+                ok = answer.status == 200
+                if answer.will_close:
+                    connection.close()
+                break
+            except (OSError, http.client.HTTPException):
                 connection.close()
-        except (OSError, http.client.HTTPException):
-            connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                # after a pause the server may have closed the idle keep-alive connection
+                # (uvicorn: 5 s): one retry on a new connection, timed from the retry
+                started = time.perf_counter()
+                if attempt == 0 and mix.think == 0:
+                    break
         if started >= measure_from:
             mine.append(Sample(endpoint, time.perf_counter() - started, ok, size))
     connection.close()
     samples.extend(mine)  # list.extend is atomic under the GIL
 
 
+def _process_tree(pid: int) -> list[int]:
+    """A process and its descendants (Linux ``/proc/<pid>/task/*/children``)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
 def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of a process so far (Linux), or None."""
-    stat = Path(f"/proc/{pid}/stat")
-    if not stat.exists():
-        return None
-    fields = stat.read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds so far of a process and its living descendants, or None."""
+    total = 0.0
+    for member in _process_tree(pid):
+        try:
+            text = Path(f"/proc/{member}/stat").read_text()
+        except OSError:
+            if member == pid:
+                return None
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def percentile(ordered: list[float], fraction: float) -> float:
@@ -249,7 +304,7 @@ def percentile(ordered: list[float], fraction: float) -> float:
 def summarize(samples: list[Sample], seconds: float) -> list[dict[str, Any]]:
     """Per endpoint and in all: requests, requests per second, latency percentiles, errors."""
     rows = []
-    for endpoint in (PLAN, NEEDS, "all"):
+    for endpoint in (*ENDPOINTS, "all"):
         chosen = [s for s in samples if endpoint in ("all", s.endpoint)]
         times = sorted(s.seconds * 1000 for s in chosen)
         good = [s for s in chosen if s.ok]
@@ -270,14 +325,7 @@ def summarize(samples: list[Sample], seconds: float) -> list[dict[str, Any]]:
 
 
 def run_load(
-    service: Service,
-    token: str,
-    station_id: str,
-    plan_id: str,
-    needs_total: int,
-    clients: int,
-    seconds: float,
-    warmup: float,
+    service: Service, token: str, mix: Mix, clients: int, seconds: float, warmup: float
 ) -> dict[str, Any]:
     """Run the client threads and measure; the summary rows and the CPU used.
 
@@ -286,11 +334,9 @@ def run_load(
     service
         The running server.
     token
-        A coordinator token of the station.
-    station_id, plan_id
+        A coordinator token of the station (bearer header, and the console's cookie).
+    mix
         What the clients read.
-    needs_total
-        How many needs the station has (the range of page offsets).
     clients
         Client threads, each on its own keep-alive connection.
     seconds
@@ -305,13 +351,12 @@ def run_load(
         ``measured_seconds``.
     """
     samples: list[Sample] = []
-    paths = (f"/api/v1/plans/{plan_id}", f"/api/v1/stations/{station_id}/needs")
     now = time.perf_counter()
     measure_from, until = now + warmup, now + warmup + seconds
     threads = [
         threading.Thread(
             target=_client,
-            args=(service.port, token, paths, needs_total, i, measure_from, until, samples),
+            args=(service.port, token, mix, i, measure_from, until, samples),
             daemon=True,
         )
         for i in range(clients)
@@ -329,6 +374,7 @@ def run_load(
         else round(server_after - server_before, 1)
     )
     return {
+        "clients": clients,
         "rows": summarize(samples, seconds),
         "server_cpu_seconds": server_cpu,
         "client_cpu_seconds": round(client_after - client_before, 2),
@@ -337,39 +383,49 @@ def run_load(
 
 
 def markdown(result: dict[str, Any]) -> str:
-    """The results as a Markdown section: the table, the set-up, the machine."""
+    """The results as a Markdown section: a table per client count, the set-up, the machine."""
     setup = result["setup"]
     machine = result["machine"]
+    workers = setup["workers"]
+    pause = "closed-loop" if not setup["think"] else f"mean pause {setup['think']:g} s"
     lines = [
-        f"# Load: {setup['clients']} client(s) for {setup['seconds']:g} s "
-        f"({setup['database']}), {result['date']}",
+        f"# Load: {', '.join(str(run['clients']) for run in result['runs'])} client(s), "
+        f"{pause}, {setup['seconds']:g} s each ({setup['database']}, {workers} server "
+        f"process(es)), {result['date']}",
         "",
         f"Command: `{setup['command']}`",
         "",
-        "| endpoint | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors "
-        "| bytes/answer |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for row in result["rows"]:
-        lines.append(
-            f"| {row['endpoint']} | {row['requests']} | {row['per_second']} | {row['p50_ms']} "
-            f"| {row['p90_ms']} | {row['p99_ms']} | {row['max_ms']} | {row['errors']} "
-            f"| {row['bytes_per_answer']} |"
-        )
+    for run in result["runs"]:
+        lines += [
+            f"## {run['clients']} client(s)",
+            "",
+            "| endpoint | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors "
+            "| bytes/answer |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for row in run["rows"]:
+            lines.append(
+                f"| {row['endpoint']} | {row['requests']} | {row['per_second']} "
+                f"| {row['p50_ms']} | {row['p90_ms']} | {row['p99_ms']} | {row['max_ms']} "
+                f"| {row['errors']} | {row['bytes_per_answer']} |"
+            )
+        lines += [
+            "",
+            f"CPU during the measured {run['measured_seconds']:g} s: server "
+            f"{run['server_cpu_seconds']} s, clients {run['client_cpu_seconds']} s; load "
+            f"average before/after {run['load_before']} / {run['load_after']}.",
+            "",
+        ]
     lines += [
-        "",
-        f"- Service: one `mulin serve --demo` process (uvicorn, one worker, access log on), "
+        f"- Service: `mulin serve --demo` with {workers} uvicorn process(es) (access log on), "
         f"station `{setup['station_id']}` with {setup['needs']} needs; one done plan of "
         f"{setup['plan_visits']} visits ({setup['plan_time_limit']:g} s time limit).",
-        f"- Clients: {setup['clients']} thread(s) in one Python process, each on one keep-alive "
-        f"connection, half the requests for the plan, half for a random page of 50 needs; "
-        f"{setup['warmup']:g} s warm-up not counted.",
-        f"- CPU during the measured {result['measured_seconds']:g} s: server "
-        f"{result['server_cpu_seconds']} s, clients {result['client_cpu_seconds']} s; "
-        f"load average before/after {result['load_before']} / {result['load_after']}.",
+        "- Clients: threads in one Python process on the same machine, each on one keep-alive "
+        "connection, a third of the requests each for the plan, a random page of 50 needs and "
+        f"the console's station overview; {pause}; {setup['warmup']:g} s warm-up not counted.",
         f"- Machine: {machine['cores']} cores ({machine['cpu_model']}), "
-        f"{machine['memory_gb']} GB, Python {machine['python']}, {machine['platform']}; "
-        "shared with other jobs, so the figures are noisy.",
+        f"{machine['memory_gb']} GB, Python {machine['python']}, {machine['platform']}.",
         "",
     ]
     return "\n".join(lines)
@@ -378,49 +434,67 @@ def markdown(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the load benchmark and write its results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=8, help="Client threads.")
-    parser.add_argument("--seconds", type=float, default=20.0, help="Measured seconds.")
+    parser.add_argument(
+        "--clients", type=int, nargs="+", default=[8, 50], help="Client threads, one run each."
+    )
+    parser.add_argument("--seconds", type=float, default=20.0, help="Measured seconds per run.")
     parser.add_argument("--warmup", type=float, default=2.0, help="Seconds not counted.")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="Mean pause between a client's requests (s)."
+    )
+    parser.add_argument("--workers", type=int, default=1, help="Server processes.")
     parser.add_argument(
         "--database-url",
         help="The service's database; default a throw-away SQLite file. Its data is kept.",
     )
     parser.add_argument("--plan-time-limit", type=float, default=5.0, help="Solver seconds.")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--tag", default="", help="Added to the result files' names.")
     args = parser.parse_args(argv)
-    if args.clients < 1 or args.seconds <= 0 or args.warmup < 0:
-        parser.error("--clients must be ≥ 1, --seconds > 0 and --warmup ≥ 0")
+    if min(args.clients) < 1 or args.seconds <= 0 or args.warmup < 0 or args.think < 0:
+        parser.error("--clients must be ≥ 1, --seconds > 0, --warmup and --think ≥ 0")
+    if args.workers < 1:
+        parser.error("--workers must be ≥ 1")
 
     demo = json.loads(DEMO.read_text(encoding="utf-8"))
     station_id, week_start = demo["station"]["id"], demo["week_start"]
+    runs = []
     with tempfile.TemporaryDirectory(prefix="mulin-load-") as folder:
         database_url = args.database_url or f"sqlite:///{Path(folder) / 'mulin.db'}"
         shown_url = make_url(database_url).render_as_string(hide_password=True)
         backend = make_url(database_url).get_backend_name()
         print(f"starting mulin serve --demo on {shown_url}", flush=True)
-        service = start_service(database_url, Path(folder))
+        service = start_service(database_url, Path(folder), args.workers)
         try:
             token = coordinator_token(service, station_id)
             needs_path = f"/api/v1/stations/{station_id}/needs?limit=1"
             needs_total = int(_request(service.port, "GET", needs_path, token)[1]["count"])
             print(f"planning the demo week ({args.plan_time_limit:g} s)", flush=True)
             plan_id, job = done_plan(service, token, station_id, week_start, args.plan_time_limit)
-            print(f"{args.clients} clients for {args.seconds:g} s", flush=True)
-            load_before = [round(x, 2) for x in os.getloadavg()]
-            measured = run_load(
-                service,
-                token,
-                station_id,
-                plan_id,
-                needs_total,
-                args.clients,
-                args.seconds,
-                args.warmup,
+            mix = Mix(
+                plan=f"/api/v1/plans/{plan_id}",
+                needs=f"/api/v1/stations/{station_id}/needs",
+                overview=f"/stations/{station_id}",
+                needs_total=needs_total,
+                think=args.think,
             )
-            load_after = [round(x, 2) for x in os.getloadavg()]
+            for clients in args.clients:
+                print(f"{clients} clients for {args.seconds:g} s", flush=True)
+                load_before = [round(x, 2) for x in os.getloadavg()]
+                measured = run_load(service, token, mix, clients, args.seconds, args.warmup)
+                measured["load_before"] = load_before
+                measured["load_after"] = [round(x, 2) for x in os.getloadavg()]
+                runs.append(measured)
         finally:
             stop_service(service)
-    command = f"python -m benchmarks.load --clients {args.clients} --seconds {args.seconds:g}"
+    command = (
+        f"python -m benchmarks.load --clients {' '.join(map(str, args.clients))} "
+        f"--seconds {args.seconds:g}"
+    )
+    if args.workers > 1:
+        command += f" --workers {args.workers}"
+    if args.think:
+        command += f" --think {args.think:g}"
     if args.database_url:
         command += f" --database-url {shown_url}"
     today = dt.date.today().isoformat()
@@ -430,7 +504,8 @@ def main(argv: list[str] | None = None) -> int:
             "command": command,
             "database": backend if args.database_url else "sqlite, throw-away file",
             "database_url": shown_url if args.database_url else "sqlite:///<tmp>/mulin.db",
-            "clients": args.clients,
+            "workers": args.workers,
+            "think": args.think,
             "seconds": args.seconds,
             "warmup": args.warmup,
             "station_id": station_id,
@@ -439,19 +514,18 @@ def main(argv: list[str] | None = None) -> int:
             "plan_time_limit": args.plan_time_limit,
             "plan_visits": job["plan"]["metrics"]["visits_planned"],
         },
-        **measured,
-        "load_before": load_before,
-        "load_after": load_after,
+        "runs": runs,
         "machine": describe_machine(),
     }
     text = markdown(result)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     stem = f"{today}-load" + ("" if backend == "sqlite" else f"-{backend}")
+    stem += (f"-w{args.workers}" if args.workers > 1 else "") + (f"-{args.tag}" if args.tag else "")
     (args.out / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     (args.out / f"{stem}.md").write_text(text, encoding="utf-8")
     print(f"written: {args.out / stem}.md and .json")
-    errors = result["rows"][-1]["errors"]
+    errors = sum(run["rows"][-1]["errors"] for run in runs)
     return 1 if errors else 0
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from service.api import redaction
+from service.api.audit import AuditLog
 from service.api.deps import storable_parameters
 from service.api.errors import BodySizeLimit, install_error_handlers
 from service.api.jobs import Dispatcher, PlanRunner, lease_of
@@ -66,16 +67,20 @@ def make_dispatcher(engine: Engine, settings: Settings) -> Dispatcher:
     return PlanRunner(engine, settings.plan_pool_size, lease_of(settings))
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, *, recover_jobs: bool = True) -> FastAPI:
     """Build the HTTP service for these settings.
 
-    The engine is made here (it connects lazily); the schema is migrated and the plan pool
-    started when the app starts (its lifespan), and the pool stopped when it stops.
+    The engine is made here (it connects lazily); the schema is migrated, the plan pool and
+    the audit writer started when the app starts (its lifespan); when it stops the pool is
+    stopped and the waiting audit rows are written.
 
     Parameters
     ----------
     settings
         Database URL, body size limit, plan pool size and time limits.
+    recover_jobs
+        Whether the dispatcher queues again, at the start, the jobs that wait or that a dead
+        process left running (one process of several does: ``service.api.serving``).
 
     Returns
     -------
@@ -89,13 +94,18 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             migrate(engine, settings)
+        audit = AuditLog(engine, settings.audit_flush_seconds)
+        audit.start()
+        app.state.audit = audit
         runner = make_dispatcher(engine, settings)
         app.state.runner = runner
-        runner.recover()
+        if recover_jobs:
+            runner.recover()
         try:
             yield
         finally:
             runner.shutdown()
+            audit.close()
             engine.dispose()
 
     app = FastAPI(

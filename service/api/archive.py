@@ -3,7 +3,8 @@
 Each kind pairs a table with its wire model and converters. Writes are validated as whole wire
 objects, then checked against the rest of the station's archive with the cross-reference rules
 of ``service.loading``, so the archive always exports as a valid scenario. Needs are household
-records: every read and change of one is written to the audit table.
+records: every read and change of one is written to the audit table (reads through the app's
+:class:`~service.api.audit.AuditLog`, in batches; changes in their own transaction).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import HTTPException
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
+from service.api.audit import AuditLog
 from service.api.auth import Caller
 from service.api.deps import not_found
 from service.api.errors import check_storable, invalid_from_messages, invalid_from_validation
@@ -84,8 +86,20 @@ def _audit(
     action: Literal["read", "create", "update", "delete"],
     station_id: str,
     ids: list[str],
+    audit: AuditLog | None = None,
 ) -> None:
-    if kind.audited and ids:
+    """Audit rows of the records: to ``audit`` when given (reads), else in ``session``."""
+    if not (kind.audited and ids):
+        return
+    if audit is not None:
+        audit.record(
+            token_id=caller.token_id,
+            action=action,
+            entity=kind.name,
+            entity_ids=ids,
+            station_id=station_id,
+        )
+    else:
         repository.record_access(
             session,
             token_id=caller.token_id,
@@ -105,13 +119,17 @@ def page(
     filters: dict[str, Any],
     offset: int,
     limit: int,
+    audit: AuditLog | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """A page of a station's records (audited for needs) and the count of all that match."""
+    """A page of a station's records and the count of all that match.
+
+    Needs are audited: through ``audit`` when given (the routes), else in ``session``.
+    """
     rows, count = repository.list_rows(
         session, kind.table, station.id, filters=filters, offset=offset, limit=limit
     )
     found = [public(kind, row) for row in rows]
-    _audit(session, kind, caller, "read", station.id, [row.id for row in rows])
+    _audit(session, kind, caller, "read", station.id, [row.id for row in rows], audit)
     session.commit()
     return found, count
 
@@ -124,12 +142,20 @@ def _get(session: Session, kind: Kind[RowT, WireT], station: Station, row_id: st
 
 
 def read(
-    session: Session, kind: Kind[RowT, WireT], caller: Caller, station: Station, row_id: str
+    session: Session,
+    kind: Kind[RowT, WireT],
+    caller: Caller,
+    station: Station,
+    row_id: str,
+    audit: AuditLog | None = None,
 ) -> dict[str, Any]:
-    """One record of a station (audited for needs); 404 when there is none."""
+    """One record of a station; 404 when there is none.
+
+    Needs are audited: through ``audit`` when given (the routes), else in ``session``.
+    """
     row = _get(session, kind, station, row_id)
     found = public(kind, row)
-    _audit(session, kind, caller, "read", station.id, [row.id])
+    _audit(session, kind, caller, "read", station.id, [row.id], audit)
     session.commit()
     return found
 

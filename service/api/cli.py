@@ -371,6 +371,15 @@ def serve_command(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language of messages: zh (default) or en.")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes (uvicorn workers); each runs its own plan pool of "
+            "MULIN_PLAN_POOL_SIZE unless MULIN_BROKER_URL sends plans to the task queue.",
+        ),
+    ] = 1,
 ) -> None:
     """Run the HTTP service (settings from MULIN_* environment variables)."""
     import uvicorn
@@ -389,6 +398,8 @@ def serve_command(
         start = prepare_demo(settings, demo_scenario) if demo else None
         if start is None:
             check_database(settings)
+            if workers > 1:
+                migrate_once(settings)
     except ServeError as error:
         typer.echo(error.text(language), err=True)
         raise typer.Exit(EXIT_INVALID_INPUT) from None
@@ -398,7 +409,55 @@ def serve_command(
     else:
         for line in demo_lines(start, host, port, language):
             typer.echo(line)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port)
+        return
+    run_workers(host, port, workers)
+
+
+def migrate_once(settings: Settings) -> None:
+    """Bring the schema up to date here, before the server processes start.
+
+    Raises
+    ------
+    ServeError
+        ``serve.bad_database`` when the migrations fail.
+    """
+    try:
+        engine = make_engine(settings)
+        try:
+            migrate(engine, settings)
+        finally:
+            engine.dispose()
+    except _DATABASE_ERRORS as error:
+        raise _database_error(settings, error) from None
+
+
+def run_workers(host: str, port: int, workers: int) -> None:
+    """Run ``workers`` uvicorn processes of :func:`service.api.serving.worker_app`.
+
+    The schema is migrated already, so the workers are told not to migrate; they share a lock
+    file (in a folder removed afterwards) that elects the one that recovers plan jobs.
+
+    Parameters
+    ----------
+    host, port
+        Where the service listens.
+    workers
+        How many server processes.
+    """
+    import tempfile
+
+    import uvicorn
+
+    from service.api.serving import LOCK_ENV
+
+    with tempfile.TemporaryDirectory(prefix="mulin-serve-") as folder:
+        os.environ["MULIN_MIGRATE_ON_START"] = "false"
+        os.environ[LOCK_ENV] = str(Path(folder) / "recovery.lock")
+        uvicorn.run(
+            "service.api.serving:worker_app", factory=True, host=host, port=port, workers=workers
+        )
 
 
 def _migrated_session(settings: Settings) -> Session:

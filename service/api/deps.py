@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from service.api.audit import AuditLog
 from service.api.auth import Caller, authenticate
 from service.api.errors import InvalidInput, text_problem
 from service.api.jobs import Dispatcher
@@ -87,6 +88,12 @@ def get_runner(request: Request) -> Dispatcher:
     return runner
 
 
+def get_audit(request: Request) -> AuditLog:
+    """The audit writer of the app (started with it)."""
+    audit: AuditLog = request.app.state.audit
+    return audit
+
+
 def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
     """A database session for one request."""
     with Session(engine) as session:
@@ -96,6 +103,7 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RunnerDep = Annotated[Dispatcher, Depends(get_runner)]
+AuditDep = Annotated[AuditLog, Depends(get_audit)]
 
 
 def unauthorized() -> HTTPException:

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         pattern=r"^[A-Za-z0-9_.-]{1,40}$",
         description="Names the two task queues: <prefix>.plans and <prefix>.batch.",
     )
+    audit_flush_seconds: float = Field(
+        default=0.2,
+        gt=0,
+        le=60.0,
+        description="Audit rows of reads are written in batches this often (and at shutdown).",
+    )
     job_lease_seconds: float = Field(
         default=30.0,
         ge=1.0,

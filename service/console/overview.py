@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from service.storage import convert
-from service.storage.models import Archive
+from service.storage.repository import ArchiveOutline
 from service.wire.common import time_to_minutes
-from service.wire.scenario import Need, Worker
 
 
 @dataclass(frozen=True)
@@ -71,38 +71,54 @@ def next_monday(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=(7 - today.weekday()) % 7)
 
 
-def free_hours(worker: Worker) -> float:
-    """Hours a worker is available in a week: the sum of their shifts, in hours."""
+def free_hours(availability: dict[str, Any]) -> float:
+    """Hours a worker is available in a week: the sum of their shifts, in hours.
+
+    Parameters
+    ----------
+    availability
+        The worker's shifts per day (``{"mon": [["08:00", "12:00"]]}``), as stored.
+
+    Returns
+    -------
+    float
+        Rounded to a tenth of an hour.
+    """
     minutes = sum(
         time_to_minutes(end) - time_to_minutes(start)
-        for shifts in worker.availability.values()
+        for shifts in availability.values()
         for start, end in shifts
     )
     return round(minutes / 60, 1)
 
 
 def _tallies(
-    needs: list[Need], keys_of: dict[str, list[str]], labels: dict[str, str]
+    needs: list[tuple[int, int, list[str], str]],
+    keys_of: Callable[[tuple[int, int, list[str], str]], list[str]],
+    labels: dict[str, str],
 ) -> list[Tally]:
     needs_of: Counter[str] = Counter()
     visits_of: Counter[str] = Counter()
     for need in needs:
-        for key in keys_of[need.id]:
+        for key in keys_of(need):
             needs_of[key] += 1
-            visits_of[key] += need.visits
+            visits_of[key] += need[1]
     return [
         Tally(key=key, label=labels.get(key, key), needs=needs_of[key], visits=visits_of[key])
         for key in needs_of
     ]
 
 
-def overview(store: Archive, group_label: dict[str, str], role_label: dict[str, str]) -> Overview:
+def overview(
+    store: ArchiveOutline, group_label: dict[str, str], role_label: dict[str, str]
+) -> Overview:
     """The overview of a station's archive.
 
     Parameters
     ----------
     store
-        The station and its rows.
+        The columns of the station's archive that are counted
+        (:func:`service.storage.repository.archive_outline`).
     group_label
         Display name of each group code, in the page's language.
     role_label
@@ -114,32 +130,31 @@ def overview(store: Archive, group_label: dict[str, str], role_label: dict[str, 
         Tallies sorted by priority, by group (most needs first) and by village (archive
         order); workers and resources in archive order.
     """
-    needs = [convert.row_to_need(row) for row in store.needs]
-    villages = {row.id: row.name for row in store.villages}
-    by_priority = _tallies(needs, {n.id: [str(n.priority)] for n in needs}, {})
-    by_group = _tallies(needs, {n.id: list(n.groups) or ["-"] for n in needs}, group_label)
+    needs = store.needs
+    villages = dict(store.villages)
+    by_priority = _tallies(needs, lambda need: [str(need[0])], {})
+    by_group = _tallies(needs, lambda need: list(need[2]) or ["-"], group_label)
     by_village = _tallies(
-        needs, {n.id: [n.village] for n in needs}, {k: f"{v} ({k})" for k, v in villages.items()}
+        needs, lambda need: [need[3]], {k: f"{v} ({k})" for k, v in villages.items()}
     )
     village_order = {village_id: index for index, village_id in enumerate(villages)}
-    workers = [convert.row_to_worker(row) for row in store.workers]
     return Overview(
         by_priority=sorted(by_priority, key=lambda tally: int(tally.key)),
         by_group=sorted(by_group, key=lambda tally: (-tally.needs, tally.key)),
         by_village=sorted(by_village, key=lambda tally: village_order.get(tally.key, 10**9)),
         workers=[
             StaffRow(
-                id=worker.id,
-                name=worker.name,
-                role=role_label.get(worker.role, worker.role),
-                hours=free_hours(worker),
+                id=worker_id,
+                name=name,
+                role=role_label.get(role, role),
+                hours=free_hours(availability),
             )
-            for worker in workers
+            for worker_id, name, role, availability in store.workers
         ],
         stock=[
-            StockRow(id=row.id, name=row.name, unit=row.unit, available=row.available)
-            for row in store.resources
+            StockRow(id=row_id, name=name, unit=unit, available=available)
+            for row_id, name, unit, available in store.resources
         ],
         needs=len(needs),
-        visits=sum(need.visits for need in needs),
+        visits=sum(need[1] for need in needs),
     )

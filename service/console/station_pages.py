@@ -84,7 +84,7 @@ def station_page(
     """
     language = language_of(request)
     groups = {**_labels(language, "group", GROUP_CODES), "-": t(language, "group.none")}
-    store = repository.load_archive(session, station)
+    store = repository.archive_outline(session, station.id)
     numbers = overview(store, groups, _labels(language, "role", ROLES))
     jobs, _ = repository.list_jobs(session, station.id, status=None, offset=0, limit=RECENT_PLANS)
     form = {

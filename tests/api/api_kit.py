@@ -99,6 +99,7 @@ def make_settings(database_url: str, **changes: object) -> Settings:
         "broker_url": None,
         "queue_prefix": "mulin",
         "job_lease_seconds": 30.0,
+        "audit_flush_seconds": 0.2,
     }
     values.update(changes)
     return Settings(**values)  # type: ignore[arg-type]

@@ -233,6 +233,7 @@ def test_need_changes_are_audited(stations: TestClient, tokens: Tokens) -> None:
     stations.patch(f"{BASE}/needs/n003", json={"priority": 3}, headers=header)
     stations.delete(f"{BASE}/needs/n003", headers=header)
     stations.get(f"{BASE}/villages/v01", headers=header)
+    stations.app.state.audit.flush()  # type: ignore[attr-defined]
     with Session(stations.app.state.engine) as session:  # type: ignore[attr-defined]
         entries = [
             (e.action, e.entity, e.entity_id)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from service.api import archive
 from service.api.deps import (
+    AuditDep,
     CallerDep,
     IfMatch,
     Limit,
@@ -37,6 +38,7 @@ def list_needs(
     session: SessionDep,
     caller: CallerDep,
     station: ReadableStation,
+    audit: AuditDep,
     offset: Offset = 0,
     limit: Limit = 50,
     village: Annotated[str | None, Query(max_length=100)] = None,
@@ -60,6 +62,7 @@ def list_needs(
         },
         offset=offset,
         limit=limit,
+        audit=audit,
     )
     return NeedsPublic(data=[NeedPublic.model_validate(r) for r in rows], count=count)
 
@@ -80,10 +83,11 @@ def read_need(
     station: ReadableStation,
     need_id: NeedId,
     response: Response,
+    audit: AuditDep,
 ) -> NeedPublic:
     """One need; its ``ETag`` is its version."""
     found = NeedPublic.model_validate(
-        archive.read(session, archive.NEEDS, caller, station, need_id)
+        archive.read(session, archive.NEEDS, caller, station, need_id, audit)
     )
     response.headers["ETag"] = f'"{found.version}"'
     return found
