@@ -1,11 +1,15 @@
-"""Keep secrets out of the access log: the key of a calendar feed link is replaced by ``***``."""
+"""Keep secrets out of the access log: the key of a signed link is replaced by ``***``.
+
+Feed links and the workers' phone links carry it as ``key=``; a language switch of the phone
+page carries the page's own address, key included, percent-encoded in its ``next``.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 
-_KEY = re.compile(r"([?&]key=)[^&\s]*")
+_KEY = re.compile(r"((?:[?&]|%3F|%26)key(?:=|%3D))[^&%\s]*", re.IGNORECASE)
 
 
 def redact(path: str) -> str:
@@ -19,7 +23,7 @@ def redact(path: str) -> str:
     Returns
     -------
     str
-        The same path with ``key=***``.
+        The same path with ``key=***`` (also inside a percent-encoded ``next``).
     """
     return _KEY.sub(r"\1***", path)
 

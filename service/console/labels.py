@@ -7,6 +7,7 @@ it was made in; everything else a page shows is here. Labels name ids, villages,
 
 from __future__ import annotations
 
+from service.console.record_labels import RECORD_TEXT
 from service.messages import Language
 from service.vocabulary import labelled
 
@@ -501,6 +502,7 @@ TEXT: dict[Language, dict[str, str]] = {
 }
 for _language, _names in TEXT.items():
     _names.update(labelled(_language))
+    _names.update(RECORD_TEXT[_language])
 
 
 def t(language: Language, key: str, **values: object) -> str:

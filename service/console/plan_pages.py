@@ -1,20 +1,26 @@
 """A plan's page: progress while it is made; then summary, drawings, unmet needs, downloads.
 
-A done plan's page also has the re-plan form (writers only) and, for a re-plan, its changes.
+A done plan's page also has the workers' phone links, the visit records (a form per visit for
+writers), the re-plan form (writers only) and, for a re-plan, its changes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from service.api.auth import Caller
 from service.api.errors import InvalidInput
+from service.api.record_links import link_expiry
+from service.api.records import records_of
 from service.api.routes import exports
 from service.api.routes.plans import request_replan, visible_job
 from service.console import figures
@@ -33,13 +39,15 @@ from service.console.context import (
 from service.console.labels import t
 from service.console.pages import ConsolePageError, render
 from service.console.plan_view import change_rows, plan_view
+from service.console.record_view import record_form, record_rows, save_form
 from service.console.replan_form import ReplanForm, replan_body
 from service.messages import Language
 from service.storage import repository
-from service.storage.models import PlanJob
+from service.storage.models import PlanJob, VisitRecord
 from service.tabular.codes import CATEGORY_CODES
 from service.wire.common import DAYS
 from service.wire.plan import Plan
+from service.wire.records import MISSED_REASONS
 from service.wire.replan import ChangeSummary
 from service.wire.scenario import Scenario
 
@@ -74,6 +82,7 @@ def plan_page(
     day: str | None = None,
     errors: list[str] | None = None,
     form: ReplanForm | None = None,
+    record_errors: list[str] | None = None,
     status: int = 200,
 ) -> Response:
     """The page of a plan job the caller may see.
@@ -94,6 +103,8 @@ def plan_page(
         Problems of the re-plan form just sent.
     form
         The re-plan form as sent (its values are shown again).
+    record_errors
+        Problems of the visit record just sent.
     status
         The HTTP status.
 
@@ -119,6 +130,15 @@ def plan_page(
         "timeline": None,
         "town_map": None,
         "day": day if day in DAYS else "all",
+        "phone_links": [],
+        "links_until": "",
+        "links_expired": False,
+        "record_days": [],
+        "records_recorded": 0,
+        "records_total": 0,
+        "record_errors": record_errors or [],
+        "recorded": request.query_params.get("recorded"),
+        "reasons": MISSED_REASONS,
     }
     if job.status == "done" and job.plan_json is not None:
         scenario = Scenario.model_validate_json(job.scenario_json)
@@ -136,11 +156,34 @@ def plan_page(
             ],
             timeline=figures.timeline(scenario, plan, language, chosen),
             town_map=figures.town_map(scenario, plan, language),
+            **_recording(scenario, plan, records_of(session, job.id), language),
+        )
+        until = link_expiry(job.week_start, settings_of(request).carry_over_grace_days)
+        context.update(
+            phone_links=[
+                (feed.name, feed.worker_id, base + feed.record_url)
+                for feed in feeds.data
+                if feed.record_url is not None
+            ],
+            links_until=until.isoformat(),
+            links_expired=dt.date.today() > until,
         )
         if job.changes_json is not None:
             summary = ChangeSummary.model_validate_json(job.changes_json)
             context.update(summary=summary, changes=change_rows(summary, names))
     return render(request, "plan.html", caller=caller, status=status, **context)
+
+
+def _recording(
+    scenario: Scenario, plan: Plan, records: list[VisitRecord], language: Language
+) -> dict[str, object]:
+    """The records section's values: the visits day by day and how many are recorded."""
+    days = record_rows(scenario, plan, records, language)
+    return {
+        "record_days": days,
+        "records_recorded": sum(1 for d in days for row in d.rows if row.status is not None),
+        "records_total": len(plan.visits),
+    }
 
 
 def _show(request: Request, plan_id: str, day: str | None) -> Response:
@@ -254,3 +297,36 @@ async def ask_replan(request: Request, plan_id: str) -> Response:
         if isinstance(value, str):
             fields.setdefault(name, []).append(value)
     return await run_in_threadpool(_replan, request, plan_id, _form(fields))
+
+
+def _save_record(request: Request, plan_id: str, form: FormData) -> Response:
+    language = language_of(request)
+    with session_of(request) as session:
+        caller = signed_in(request, session)
+        job = _job(session, caller, plan_id)
+        if not caller.can_write:
+            raise ConsolePageError(403, "error.forbidden")
+        try:
+            sent = record_form(form, language)
+            save_form(session, job, sent, caller.token_id)
+        except InvalidInput as error:
+            return plan_page(
+                request, session, caller, job, record_errors=problem_lines(error), status=422
+            )
+        log.info(
+            "console: plan %s, visit %s/%d recorded by token %s",
+            job.id,
+            sent.need_id,
+            sent.visit,
+            caller.token_id,
+        )
+    query = urlencode({"recorded": f"{sent.need_id}:{sent.visit}"})
+    return RedirectResponse(f"/plans/{job.id}?{query}#records", status_code=303)
+
+
+@router.post("/plans/{plan_id}/records")
+async def record_visit(request: Request, plan_id: str) -> Response:
+    """Record what happened at one visit of a done plan (coordinators); back to the plan."""
+    require_same_origin(request)
+    form = await read_form(request, max_part_size=16 * 1024)
+    return await run_in_threadpool(_save_record, request, plan_id, form)

@@ -16,7 +16,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from service.console import city_pages, import_pages, kpi_pages, plan_pages, station_pages
+from service.api.record_links import PhoneLimits
+from service.console import (
+    city_pages,
+    import_pages,
+    kpi_pages,
+    phone_pages,
+    plan_pages,
+    station_pages,
+)
 from service.console.auth import (
     check_token,
     forget,
@@ -146,7 +154,8 @@ def install(app: FastAPI) -> None:
     Parameters
     ----------
     app
-        The application (the API's routes are untouched; none of these is in its OpenAPI).
+        The application (the API's routes are untouched; none of these is in its OpenAPI);
+        it keeps the phone pages' attempt limits on ``app.state.phone_limits``.
     """
     console = APIRouter(include_in_schema=False)
     pages = (
@@ -156,6 +165,7 @@ def install(app: FastAPI) -> None:
         plan_pages.router,
         city_pages.router,
         kpi_pages.router,
+        phone_pages.router,
     )
     for page_router in pages:
         console.include_router(page_router)
@@ -163,3 +173,4 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(ConsolePageError, _on_page_error)
     app.add_exception_handler(SignInRequired, _on_sign_in)
+    app.state.phone_limits = PhoneLimits()

@@ -1,9 +1,10 @@
-"""Refresh ``docs/screenshots/console-timeline.png`` and ``console-map.png`` from the browser test.
+"""Refresh ``docs/screenshots/console-timeline.png``, ``console-map.png`` and ``phone.png``.
 
-Runs ``tests/e2e/test_console.py::test_coordinator_week`` with ``MULIN_E2E_SCREENSHOTS=docs``
-(and ``MULIN_E2E_REQUIRED=1``), which copies its plan-page screenshots into ``docs/screenshots/``;
-exit code 1 when the test did not refresh both files (a failure, or a skip). From the project
-root: ``.venv/bin/python tests/e2e/refresh_screenshots.py``.
+Runs ``tests/e2e/test_console.py::test_coordinator_week`` and
+``tests/e2e/test_phone.py::test_a_worker_records_visits_on_the_phone`` with
+``MULIN_E2E_SCREENSHOTS=docs`` (and ``MULIN_E2E_REQUIRED=1``), which copy their screenshots into
+``docs/screenshots/``; exit code 1 when the tests did not refresh every file (a failure, or a
+skip). From the project root: ``.venv/bin/python tests/e2e/refresh_screenshots.py``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "screenshots"
-NAMES = ("console-timeline.png", "console-map.png")
-TEST = "tests/e2e/test_console.py::test_coordinator_week"
+NAMES = ("console-timeline.png", "console-map.png", "phone.png")
+TESTS = (
+    "tests/e2e/test_console.py::test_coordinator_week",
+    "tests/e2e/test_phone.py::test_a_worker_records_visits_on_the_phone",
+)
 
 
 def main() -> int:
-    """Run the test, then report the refreshed files; the exit code."""
+    """Run the tests, then report the refreshed files; the exit code."""
     started = time.time()
     env = {**os.environ, "MULIN_E2E_SCREENSHOTS": "docs", "MULIN_E2E_REQUIRED": "1"}
-    command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", TEST]
+    command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", *TESTS]
     run = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if run.returncode != 0:
         return run.returncode

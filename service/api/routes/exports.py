@@ -4,7 +4,9 @@
 calendar.ics`` are read like the plan itself (same callers, same 404s). Phones subscribing to
 a calendar cannot send a bearer token, so ``GET /api/v1/plans/{id}/calendars`` hands out, per
 worker, a feed link signed with HMAC-SHA256 (secret ``MULIN_FEED_SECRET``):
-``GET /api/v1/feeds/{id}/{worker_id}.ics?key=…`` needs that key and no token.
+``GET /api/v1/feeds/{id}/{worker_id}.ics?key=…`` needs that key and no token. Each entry also
+carries ``record_url``, the worker's phone page for recording those visits
+(:mod:`service.api.record_links`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from service.api.deps import CallerDep, SessionDep, not_found
 from service.api.errors import ERROR_RESPONSES, ErrorDetail, Problems
+from service.api.record_links import link_expiry, record_path
 from service.api.routes.plans import PlanId, visible_job
 from service.api.settings import Settings
 from service.exports import (
@@ -72,6 +75,11 @@ class WorkerFeed(BaseModel):
     name: str
     visits: int = Field(ge=0, description="The worker's visits in the plan.")
     url: str = Field(description="The feed's path; prefix it with the service's address.")
+    record_url: str | None = Field(
+        default=None,
+        description="The worker's phone page for recording these visits (signed, no token; "
+        "it expires with the week); prefix it with the service's address.",
+    )
 
 
 class WorkerFeeds(BaseModel):
@@ -230,6 +238,8 @@ def list_calendars(
         for worker_id in visit.worker_ids:
             counts[worker_id] = counts.get(worker_id, 0) + 1
     secret = _secret(request)
+    settings: Settings = request.app.state.settings
+    until = link_expiry(job.week_start, settings.carry_over_grace_days)
     feeds = [
         WorkerFeed(
             worker_id=worker.id,
@@ -237,6 +247,7 @@ def list_calendars(
             visits=counts[worker.id],
             url=FEED_PATH.format(plan_id=job.id, worker_id=quote(worker.id, safe=""))
             + f"?key={feed_key(secret, job.id, worker.id)}",
+            record_url=record_path(secret, job.id, worker.id, until),
         )
         for worker in scenario.workers
         if worker.id in counts
