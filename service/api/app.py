@@ -20,6 +20,7 @@ from service.api.routes import (
     households,
     imports,
     kpis,
+    ledger,
     needs,
     plans,
     records,
@@ -128,6 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
         plans,
         records,
         kpis,
+        ledger,
         households,
         exports,
     )
