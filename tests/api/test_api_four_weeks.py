@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import Counter
 from typing import Any
 
@@ -35,7 +37,7 @@ def minutes(visit: dict[str, Any]) -> int:
 
 
 def test_four_weeks_plan_record_carry_and_assess(client: TestClient, tokens: Tokens) -> None:
-    """Each week carries exactly what the week before left undone; the month's KPIs add up."""
+    """Each week carries exactly what the week before left undone; the KPIs and ledger add up."""
     admin = tokens.header("admin")
     scenario = generate_town(4, 45, 77, week_start=MONDAYS[0]).model_dump(
         mode="json", by_alias=True, exclude_none=True
@@ -107,6 +109,21 @@ def test_four_weeks_plan_record_carry_and_assess(client: TestClient, tokens: Tok
     assert body["total"]["town"] == town
     assert body["archive"]["households"] == len({n["household"] for n in scenario["needs"]})
     assert body["archive"]["assessment_overdue_share"] == 1.0  # no assessment dates given
+    ledger = client.get(
+        f"/api/v1/stations/{STATION}/ledger.csv", params={"month": "2026-11"}, headers=admin
+    )
+    assert ledger.status_code == 200, ledger.text
+    lines = list(csv.reader(io.StringIO(ledger.content.decode("utf-8-sig"))))
+    status = lines[0].index("状态")
+    words = {
+        "done": "已完成",
+        "partly_done": "部分完成",
+        "missed": "未完成",
+        "not_recorded": "未记录",
+    }
+    assert Counter(line[status] for line in lines[1:]) == Counter(
+        {word: expected[key] for key, word in words.items()}
+    )
     city = client.get(
         "/api/v1/kpis", params={"from": "2026-11-01", "to": "2026-11-30"}, headers=admin
     ).json()
