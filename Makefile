@@ -32,9 +32,11 @@ test: lint
 # The console in headless Chromium against a real `mulin serve` process (tests/e2e). `make test`
 # runs these tests too, but skips them when chromium or chromedriver is missing; here
 # MULIN_E2E_REQUIRED=1 makes a missing browser a failure (CI installs Debian's chromium and
-# chromium-driver first). Screenshots: tests/e2e/artifacts/ (kept, not committed).
+# chromium-driver first). Screenshots: tests/e2e/artifacts/ (kept, not committed). The ledger's
+# LibreOffice conversion is required here too (Debian's libreoffice-calc).
 test-e2e: $(STAMP)
-	MULIN_E2E_REQUIRED=1 $(PY) -m pytest -q tests/e2e
+	MULIN_E2E_REQUIRED=1 $(PY) -m pytest -q tests/e2e \
+	  tests/test_ledger.py::test_libreoffice_converts_the_ledger_to_pdf
 
 # The API tests again on the local PostgreSQL server (127.0.0.1:5432, user postgres, trust auth),
 # in a database made for this run and dropped after it.

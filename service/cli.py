@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from service.api.cli import serve_command, token_app
+from service.api.ledger_cli import ledger_command
 from service.bench_cli import bench_app
 from service.checker import check_plan
 from service.export_cli import export_command
@@ -365,6 +366,7 @@ app.command("serve", help="Run the HTTP service.")(serve_command)
 app.command("worker", help="Run a task-queue worker that solves plan jobs.")(worker_command)
 app.command("plan-all", help="Plan a week of every station as one batch.")(plan_all_command)
 app.command("export", help="Export a plan as an Excel workbook and calendars.")(export_command)
+app.command("ledger", help="Write a station's monthly ledger (台账).")(ledger_command)
 app.add_typer(token_app, name="token")
 app.add_typer(bench_app, name="bench")
 

@@ -21,6 +21,7 @@ from service.api.routes import (
     households,
     imports,
     kpis,
+    ledger,
     needs,
     plans,
     records,
@@ -138,6 +139,7 @@ def create_app(settings: Settings, *, recover_jobs: bool = True) -> FastAPI:
         plans,
         records,
         kpis,
+        ledger,
         households,
         exports,
     )

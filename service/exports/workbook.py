@@ -5,6 +5,7 @@ Residents appear only as household ids and village names; workers (staff) by id 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -31,7 +32,7 @@ MAX_HEADING = 120
 MIN_WIDTH = 6
 MAX_WIDTH = 60
 
-Cell = str | int | float | None
+Cell = str | int | float | dt.date | None
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 _HEADER_BORDER = Border(bottom=Side(style="thin"))
@@ -78,8 +79,14 @@ def _display_width(value: Cell) -> int:
     )
 
 
-class _Book:
-    """A workbook being filled: unique sheet names, header rows, widths and print set-up."""
+class Book:
+    """A workbook being filled: unique sheet names, header rows, widths and print set-up.
+
+    Parameters
+    ----------
+    title
+        What the header of every printed page starts with (then the sheet's name).
+    """
 
     def __init__(self, title: str) -> None:
         self.workbook = Workbook()
@@ -199,7 +206,7 @@ def _visit_header(language: Language) -> list[str]:
     return [label(language, f"col.{key}") for key in keys]
 
 
-def _day_sheets(book: _Book, index: PlanIndex, language: Language) -> None:
+def _day_sheets(book: Book, index: PlanIndex, language: Language) -> None:
     header = [
         label(language, "col.start"),
         label(language, "col.end"),
@@ -225,7 +232,7 @@ def _day_sheets(book: _Book, index: PlanIndex, language: Language) -> None:
         book.sheet(f"{day_name(language, day_index)} {date:%m-%d}", header, rows)
 
 
-def _worker_sheets(book: _Book, index: PlanIndex, language: Language) -> None:
+def _worker_sheets(book: Book, index: PlanIndex, language: Language) -> None:
     header = [
         label(language, "col.date"),
         label(language, "col.shift"),
@@ -270,7 +277,7 @@ def _worker_sheets(book: _Book, index: PlanIndex, language: Language) -> None:
         book.sheet(f"{worker.id} {worker.name}", header, rows)
 
 
-def _unmet_sheet(book: _Book, index: PlanIndex, language: Language) -> None:
+def _unmet_sheet(book: Book, index: PlanIndex, language: Language) -> None:
     header = [
         label(language, "col.need"),
         label(language, "col.household"),
@@ -301,7 +308,7 @@ def _unmet_sheet(book: _Book, index: PlanIndex, language: Language) -> None:
     book.sheet(label(language, "sheet.unmet"), header, rows)
 
 
-def _resources_sheet(book: _Book, index: PlanIndex, language: Language) -> None:
+def _resources_sheet(book: Book, index: PlanIndex, language: Language) -> None:
     header = [
         label(language, f"col.{key}")
         for key in ("resource", "name", "kind", "unit", "requested", "given", "stock", "left")
@@ -361,7 +368,7 @@ def plan_workbook(scenario: Scenario, plan: Plan, language: Language = "zh") -> 
     """
     index = PlanIndex.build(scenario, plan)
     title = f"{scenario.name} {_week_text(index, language)}"
-    book = _Book(title)
+    book = Book(title)
     book.sheet(
         label(language, "sheet.summary"),
         [label(language, "summary.item"), label(language, "summary.value")],

@@ -94,6 +94,8 @@ def station_calls(station: str) -> list[Call]:
         Call("GET", S + "/needs/export.xlsx"),
         Call("GET", S + "/resources/export.xlsx"),
         Call("GET", S + "/kpis", query={"from": "2026-11-01", "to": "2026-11-30"}),
+        Call("GET", S + "/ledger.xlsx", query={"month": "2026-11"}),
+        Call("GET", S + "/ledger.csv", query={"month": "2026-11"}),
         Call("GET", S + "/plans"),
         Call("POST", S + "/plans", {"week_start": WEEK, "time_limit": 0.5}),
         Call("GET", "/api/v1/plans/{plan_id}"),

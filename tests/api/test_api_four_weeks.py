@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import Counter
 from typing import Any
 
@@ -130,6 +132,23 @@ def test_four_weeks_plan_record_carry_and_assess(client: TestClient, tokens: Tok
     assert sum(v["visits_planned"] for v in villages.values()) == expected["planned"]
     assert body["archive"]["households"] == len({n["household"] for n in scenario["needs"]})
     assert body["archive"]["assessment_overdue_share"] == 1.0  # no assessment dates given
+    months_touched = sorted({f"{d.year:04d}-{d.month:02d}" for d in (MONDAYS[0], LAST)})
+    statuses: Counter[str] = Counter()
+    for month in months_touched:
+        ledger = client.get(
+            f"/api/v1/stations/{STATION}/ledger.csv", params={"month": month}, headers=admin
+        )
+        assert ledger.status_code == 200, ledger.text
+        lines = list(csv.reader(io.StringIO(ledger.content.decode("utf-8-sig"))))
+        status = lines[0].index("状态")
+        statuses.update(line[status] for line in lines[1:])
+    words = {
+        "done": "已完成",
+        "partly_done": "部分完成",
+        "missed": "未完成",
+        "not_recorded": "未记录",
+    }
+    assert statuses == Counter({word: expected[key] for key, word in words.items()})
     city = client.get("/api/v1/kpis", params=span, headers=admin).json()
     assert city["stations"][STATION] == town
     coordinator = tokens.header("coordinator_a")
