@@ -48,10 +48,21 @@ def upgrade() -> None:
         batch.add_column(sa.Column("carried_json", sa.Text(), nullable=True))
     with op.batch_alter_table("need") as batch:
         batch.add_column(sa.Column("assessed_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("resource") as batch:
+        batch.add_column(
+            sa.Column(
+                "updated_at",
+                sa.DateTime(timezone=True),
+                nullable=False,
+                server_default=sa.func.current_timestamp(),
+            )
+        )
 
 
 def downgrade() -> None:
     """Undo this migration."""
+    with op.batch_alter_table("resource") as batch:
+        batch.drop_column("updated_at")
     with op.batch_alter_table("need") as batch:
         batch.drop_column("assessed_on")
     with op.batch_alter_table("plan_job") as batch:

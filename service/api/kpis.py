@@ -70,6 +70,13 @@ class ArchiveFigures(BaseModel):
         "unknown (`assessed_on` missing)."
     )
     households_due: list[str] = Field(description="Households due for reassessment.")
+    resources: int = Field(0, description="Records in the resource library.")
+    resources_stale_share: float | None = Field(
+        None, description="Share of the resource library not updated for over 12 months."
+    )
+    resources_oldest_update: dt.date | None = Field(
+        None, description="When the least recently updated resource record was written."
+    )
 
 
 class Kpis(BaseModel):
@@ -136,6 +143,7 @@ def compute_kpis(
     last: dt.date,
     *,
     today: dt.date,
+    resource_updates: list[dt.date] | None = None,
 ) -> Kpis:
     """The figures of the visits dated ``first`` to ``last`` and of the archive.
 
@@ -151,6 +159,8 @@ def compute_kpis(
         The range (both included).
     today
         For the age of assessments.
+    resource_updates
+        When each record of the resource library was last written (its freshness).
 
     Returns
     -------
@@ -188,7 +198,7 @@ def compute_kpis(
         to_date=last,
         months=month_figures,
         total=total,
-        archive=_archive(archive_needs, total_town, today),
+        archive=_archive(archive_needs, total_town, today, resource_updates or []),
     )
 
 
@@ -268,7 +278,9 @@ def _targets(
     return [tallies[(month, None)], tallies[(month, village)]]
 
 
-def _archive(needs: list[Need], served: _Tally, today: dt.date) -> ArchiveFigures:
+def _archive(
+    needs: list[Need], served: _Tally, today: dt.date, resource_updates: list[dt.date]
+) -> ArchiveFigures:
     households: dict[str, set[str]] = {}
     assessed: dict[str, dt.date | None] = {}
     for need in needs:
@@ -295,4 +307,11 @@ def _archive(needs: list[Need], served: _Tally, today: dt.date) -> ArchiveFigure
         },
         assessment_overdue_share=round(len(due) / len(households), 4) if households else None,
         households_due=due,
+        resources=len(resource_updates),
+        resources_stale_share=(
+            round(sum(day < cutoff for day in resource_updates) / len(resource_updates), 4)
+            if resource_updates
+            else None
+        ),
+        resources_oldest_update=min(resource_updates) if resource_updates else None,
     )

@@ -27,6 +27,9 @@ TEXT: dict[Language, dict[str, str]] = {
         "stations.title": "社会工作站",
         "stations.none": "还没有社会工作站。",
         "kpis.link": "考核数据",
+        "kpis.resources": (
+            "资源库：{count} 条记录，{stale}% 超过 12 个月未更新（最早更新于 {oldest}）。"
+        ),
         "kpis.title": "{station} · 考核数据",
         "kpis.range": "探访日期 {first} 至 {last}",
         "kpis.from": "从",
@@ -263,6 +266,10 @@ TEXT: dict[Language, dict[str, str]] = {
         "stations.title": "Social work stations",
         "stations.none": "There are no stations yet.",
         "kpis.link": "Assessment figures",
+        "kpis.resources": (
+            "Resource library: {count} records, {stale}% not updated for over 12 months "
+            "(oldest update {oldest})."
+        ),
         "kpis.title": "{station} · assessment figures",
         "kpis.range": "Visits dated {first} to {last}",
         "kpis.from": "From",

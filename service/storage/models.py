@@ -125,6 +125,11 @@ class Resource(Versioned, table=True):
     available: int = _count()
     eligible_groups: list[str] | None = _json(default=None)
     extra: Any = _extra()
+    updated_at: dt.datetime = Field(
+        default_factory=utcnow,
+        sa_type=DateTime(timezone=True),
+        description="When the library's record was last written (its freshness).",
+    )
 
 
 class Need(Versioned, table=True):

@@ -62,7 +62,10 @@ def station_kpis(session: Session, station: Station, first: dt.date, last: dt.da
         monday += dt.timedelta(days=7)
     archive = repository.load_archive(session, station)
     needs = [convert.row_to_need(row) for row in archive.needs]
-    return compute_kpis(station.id, weeks, needs, first, last, today=dt.date.today())
+    updates = [repository.as_utc(row.updated_at).date() for row in archive.resources]
+    return compute_kpis(
+        station.id, weeks, needs, first, last, today=dt.date.today(), resource_updates=updates
+    )
 
 
 @router.get("/stations/{station_id}/kpis", responses=ERROR_RESPONSES)
