@@ -17,6 +17,7 @@ from service.api.deps import readable_station
 from service.api.errors import InvalidInput
 from service.api.kpis import Figures
 from service.api.routes.kpis import check_range, station_kpis
+from service.api.routes.ledger import ledger_xlsx
 from service.console import svg
 from service.console.auth import language_of
 from service.console.context import api_errors, problem_lines, session_of, signed_in
@@ -70,6 +71,17 @@ def _range(request: Request) -> tuple[dt.date, dt.date]:
     except ValueError:
         raise ConsolePageError(422, "error.invalid", ["from/to: YYYY-MM-DD"]) from None
     return first, last
+
+
+@router.get("/stations/{station_id}/ledger.xlsx")
+def download_ledger(request: Request, station_id: str) -> Response:
+    """The month's ledger workbook for a signed-in reader of the station (as the API's)."""
+    with session_of(request) as session:
+        caller = signed_in(request, session)
+        with api_errors():
+            station = readable_station(station_id, caller, session)
+            month = request.query_params.get("month") or dt.date.today().strftime("%Y-%m")
+            return ledger_xlsx(session, caller, station, month[:20], language_of(request))
 
 
 @router.get("/stations/{station_id}/kpis")

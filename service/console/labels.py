@@ -27,6 +27,8 @@ TEXT: dict[Language, dict[str, str]] = {
         "stations.title": "社会工作站",
         "stations.none": "还没有社会工作站。",
         "kpis.link": "考核数据",
+        "kpis.ledger_month": "台账月份",
+        "kpis.ledger": "下载当月台账（Excel）",
         "kpis.resources": (
             "资源库：{count} 条记录，{stale}% 超过 12 个月未更新（最早更新于 {oldest}）。"
         ),
@@ -266,6 +268,8 @@ TEXT: dict[Language, dict[str, str]] = {
         "stations.title": "Social work stations",
         "stations.none": "There are no stations yet.",
         "kpis.link": "Assessment figures",
+        "kpis.ledger_month": "Ledger month",
+        "kpis.ledger": "Download the month's ledger (Excel)",
         "kpis.resources": (
             "Resource library: {count} records, {stale}% not updated for over 12 months "
             "(oldest update {oldest})."

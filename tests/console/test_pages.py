@@ -519,6 +519,10 @@ def test_the_assessment_page_shows_the_figures_and_a_chart(
     done = len(job["plan"]["visits"])
     assert re.search(rf"<th scope=\"row\">2026-11</th><td>{done}</td><td>{done}</td>", page.text)
     assert unlabelled(page.text) == []
+    assert "ledger-form" in ids(page.text)
+    workbook = stations.get(f"/stations/{STATION_A}/ledger.xlsx?month=2026-11")
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+    assert stations.get(f"/stations/{STATION_A}/ledger.xlsx?month=11-2026").status_code == 422
     stations.cookies.set("mulin_lang", "en")
     english = stations.get(f"/stations/{STATION_A}/kpis?from=2026-11-01&to=2026-11-30").text
     assert "Hours by service category" in english and "考核" not in english
@@ -527,3 +531,4 @@ def test_the_assessment_page_shows_the_figures_and_a_chart(
     )
     sign_in(stations, tokens, "coordinator_b")
     assert stations.get(f"/stations/{STATION_A}/kpis").status_code == 404
+    assert stations.get(f"/stations/{STATION_A}/ledger.xlsx?month=2026-11").status_code == 404
