@@ -23,13 +23,15 @@ from service.api.deps import not_found
 from service.api.errors import check_storable, invalid_from_messages, invalid_from_validation
 from service.loading import check_references
 from service.storage import convert, repository
-from service.storage.models import Need, Resource, Station, Village, Worker
+from service.storage.models import Need, Resource, Station, Village, Worker, utcnow
 from service.wire import scenario as wire
 
 RowT = TypeVar("RowT", Village, Worker, Resource, Need)
 WireT = TypeVar("WireT", wire.Village, wire.Worker, wire.Resource, wire.Need)
 
 _KEYS = ("station_id", "id", "position", "version")
+_WRITTEN = "updated_at"
+"""The column of rows that keep when they were last changed (resources)."""
 
 
 @dataclass(frozen=True)
@@ -254,8 +256,10 @@ def update(
         _need_references(session, station, new)
     fresh = kind.to_row(station.id, new, row.position)
     for name, value in fresh.model_dump().items():
-        if name not in _KEYS:
+        if name not in _KEYS and name != _WRITTEN:
             setattr(row, name, value)
+    if hasattr(row, _WRITTEN) and session.is_modified(row):
+        setattr(row, _WRITTEN, utcnow())  # a resource's freshness: only when it changed
     session.add(row)
     _archive_consistent(session, station)
     _audit(session, kind, caller, "update", station.id, [row.id])
