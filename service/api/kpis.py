@@ -168,13 +168,11 @@ def compute_kpis(
         Month by month, per village and for the town; the whole range; the archive.
     """
     tallies: dict[tuple[str, str | None], _Tally] = defaultdict(_Tally)
-    for week in weeks:
-        _count_week(week, first, last, tallies)
-    months = sorted({month for month, village in tallies if village is None})
     total_town = _Tally()
     total_villages: dict[str, _Tally] = defaultdict(_Tally)
     for week in weeks:
-        _count_week(week, first, last, {}, total=(total_town, total_villages))
+        _count_week(week, first, last, tallies, (total_town, total_villages))
+    months = sorted({month for month, village in tallies if village is None})
     month_figures = [
         MonthFigures(
             month=month,
@@ -207,7 +205,7 @@ def _count_week(
     first: dt.date,
     last: dt.date,
     tallies: dict[tuple[str, str | None], _Tally],
-    total: tuple[_Tally, dict[str, _Tally]] | None = None,
+    total: tuple[_Tally, dict[str, _Tally]],
 ) -> None:
     scenario, plan = week.scenario, week.plan
     needs = {need.id: need for need in scenario.needs}
@@ -269,13 +267,12 @@ def _count_week(
 
 def _targets(
     tallies: dict[tuple[str, str | None], _Tally],
-    total: tuple[_Tally, dict[str, _Tally]] | None,
+    total: tuple[_Tally, dict[str, _Tally]],
     month: str,
     village: str,
 ) -> list[_Tally]:
-    if total is not None:
-        return [total[0], total[1][village]]
-    return [tallies[(month, None)], tallies[(month, village)]]
+    """The month's town and village tallies and the whole range's, that one visit counts in."""
+    return [tallies[(month, None)], tallies[(month, village)], total[0], total[1][village]]
 
 
 def _archive(
