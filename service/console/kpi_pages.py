@@ -5,6 +5,9 @@ what ``GET /api/v1/stations/{id}/kpis`` answers: the town's figures month by mon
 village for the whole span, the archive's groups and the households due for reassessment, and
 the hours by service category as a bar chart drawn in the console's SVG style. The page prints
 on A4 (the console's print styles hide navigation and forms).
+
+``/city/kpis`` (city administrators) shows every station's figures side by side over the same
+span, with the archive's state and charts of hours and of the share of visits done.
 """
 
 from __future__ import annotations
@@ -16,51 +19,61 @@ from fastapi import APIRouter, Request, Response
 from service.api.deps import readable_station
 from service.api.errors import InvalidInput
 from service.api.kpis import Figures
-from service.api.routes.kpis import check_range, station_kpis
+from service.api.routes.kpis import CityKpis, check_range, city_kpis, station_kpis
 from service.api.routes.ledger import ledger_xlsx
-from service.console import svg
 from service.console.auth import language_of
+from service.console.bar_chart import horizontal_bars
 from service.console.context import api_errors, problem_lines, session_of, signed_in
 from service.console.pages import ConsolePageError, render
 from service.messages import Language
+from service.storage import repository
 from service.vocabulary import CATEGORY_NAMES
 
 router = APIRouter(include_in_schema=False)
-BAR_HEIGHT = 22
-LABEL_WIDTH = 170
-CHART_WIDTH = 720
 
 
 def hours_chart(figures: Figures, language: Language) -> str | None:
     """Hours by service category as a horizontal bar chart (SVG); None without hours."""
-    hours = {k: v for k, v in figures.hours_by_category.items() if v > 0}
-    if not hours:
-        return None
     names = CATEGORY_NAMES[language]
-    top = max(hours.values())
-    rows = sorted(hours.items(), key=lambda item: -item[1])
-    body = []
-    span = CHART_WIDTH - LABEL_WIDTH - 60
-    for index, (code, value) in enumerate(rows):
-        y = 10 + index * (BAR_HEIGHT + 6)
-        name = names.get(code, code)
-        width = max(2.0, span * value / top)
-        body.append(svg.text(LABEL_WIDTH - 8, y + 15, name, text_anchor="end"))
-        body.append(
-            svg.tag(
-                "rect",
-                {"x": LABEL_WIDTH, "y": y, "width": width, "height": BAR_HEIGHT, "fill": "#2f6f9f"},
-                svg.title(f"{name}: {value:g} h"),
-            )
-        )
-        body.append(svg.text(LABEL_WIDTH + width + 6, y + 15, f"{value:g} h"))
-    height = 20 + len(rows) * (BAR_HEIGHT + 6)
+    rows = [(names.get(code, code), value) for code, value in figures.hours_by_category.items()]
     heading = (
         ("各类服务的服务时长", "按服务类别统计的已完成探访时长（小时）。")
         if language == "zh"
         else ("Hours by service category", "Hours of visits done, by service category.")
     )
-    return svg.document("kpi-hours", "kpi-chart", (CHART_WIDTH, height), heading, body)
+    return horizontal_bars("kpi-hours", heading, rows, "h")
+
+
+def done_share(figures: Figures) -> float | None:
+    """Share of the planned visits recorded done or partly done (None without a plan)."""
+    if not figures.visits_planned:
+        return None
+    return (figures.visits_done + figures.visits_partly_done) / figures.visits_planned
+
+
+def city_charts(city: CityKpis, names: dict[str, str], language: Language) -> list[str]:
+    """The city page's charts: service hours and the share of visits done, by station."""
+    hours = [(names.get(s, s), f.hours) for s, f in city.stations.items()]
+    shares = [
+        (names.get(s, s), round(100 * share, 1))
+        for s, f in city.stations.items()
+        if (share := done_share(f)) is not None
+    ]
+    if language == "zh":
+        headings = (
+            ("各工作站服务时长", "各工作站已完成探访的时长（小时）。"),
+            ("各工作站探访完成率", "已完成或部分完成的探访占计划探访的比例。"),
+        )
+    else:
+        headings = (
+            ("Service hours by station", "Hours of visits done at each station."),
+            ("Visits done by station", "Share of the planned visits done or partly done."),
+        )
+    charts = (
+        horizontal_bars("city-hours", headings[0], hours, "h"),
+        horizontal_bars("city-done", headings[1], shares, "%"),
+    )
+    return [chart for chart in charts if chart is not None]
 
 
 def _range(request: Request) -> tuple[dt.date, dt.date]:
@@ -106,4 +119,31 @@ def show_kpis(request: Request, station_id: str) -> Response:
             kpis=kpis,
             chart=hours_chart(kpis.total.town, language),
             categories=CATEGORY_NAMES[language],
+        )
+
+
+@router.get("/city/kpis")
+def show_city_kpis(request: Request) -> Response:
+    """Every station's figures side by side over a span of dates (a city administrator)."""
+    language = language_of(request)
+    first, last = _range(request)
+    with session_of(request) as session:
+        caller = signed_in(request, session)
+        if caller.role != "city_admin":
+            raise ConsolePageError(403, "error.city_only")
+        try:
+            check_range(first, last)
+        except InvalidInput as error:
+            raise ConsolePageError(422, "error.invalid", problem_lines(error)) from None
+        city = city_kpis(session, first, last)
+        stations, _ = repository.list_stations(session, only=None, offset=0, limit=100_000)
+        names = {station.id: station.name for station in stations}
+        return render(
+            request,
+            "city_kpis.html",
+            caller=caller,
+            city=city,
+            names=names,
+            shares={s: done_share(f) for s, f in city.stations.items()},
+            charts=city_charts(city, names, language),
         )

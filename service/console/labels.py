@@ -62,6 +62,14 @@ TEXT: dict[Language, dict[str, str]] = {
         "kpis.group_households": "档案户数",
         "kpis.served_share": "已服务比例",
         "kpis.due": "需重新评估：{due} 户（共 {total} 户；评估超过 12 个月或无评估日期）。",
+        "citykpis.link": "全市考核数据",
+        "citykpis.title": "全市考核数据",
+        "citykpis.side_by_side": "各工作站对比",
+        "citykpis.station": "工作站",
+        "citykpis.done_share": "完成率",
+        "citykpis.archive_households": "档案户数",
+        "citykpis.overdue": "需重新评估",
+        "citykpis.resources_stale": "资源超过 12 个月未更新",
         "city.title": "为全市排一周",
         "city.hint": "为全部 {count} 个工作站各排一份周计划；单个工作站的计划和重排优先。",
         "city.submit": "全部排计划",
@@ -307,6 +315,14 @@ TEXT: dict[Language, dict[str, str]] = {
             "Due for reassessment: {due} of {total} households (assessed over 12 months ago, "
             "or never)."
         ),
+        "citykpis.link": "The city's assessment figures",
+        "citykpis.title": "The city's assessment figures",
+        "citykpis.side_by_side": "Stations side by side",
+        "citykpis.station": "Station",
+        "citykpis.done_share": "Share done",
+        "citykpis.archive_households": "Households in the archive",
+        "citykpis.overdue": "Due for reassessment",
+        "citykpis.resources_stale": "Resources not updated for 12 months",
         "city.title": "Plan the whole city's week",
         "city.hint": (
             "One weekly plan for each of the {count} stations; single plans and re-plans go first."

@@ -9,8 +9,10 @@ from collections import Counter
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from api.api_kit import Tokens, wait_for_plan
+from service.api.auth import create_token
 from service.generator import generate_town
 
 STATION = "walk-town"
@@ -47,10 +49,20 @@ def phone_links(client: TestClient, header: dict[str, str], plan_id: str) -> dic
     return {feed["worker_id"]: feed["record_url"] for feed in answer.json()["data"]}
 
 
+def sign_in_coordinator(client: TestClient) -> str:
+    """Sign the client into the console as the walk town's coordinator; the token's id."""
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        row, secret = create_token(session, "station_coordinator", STATION)
+    answer = client.post("/login", data={"token": secret}, headers=ORIGIN, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    return row.id
+
+
 def test_four_weeks_plan_record_carry_and_assess(client: TestClient, tokens: Tokens) -> None:
     """Each week carries exactly what the week before left undone; the figures add up.
 
-    Visits are recorded by the coordinator (API) and by the workers from their phone links;
+    Visits are recorded by the coordinator (API and the console's form on the plan page) and by
+    the workers from their phone links;
     the weeks are still to come, so unrecorded visits are within the grace and stay.
     """
     admin = tokens.header("admin")
@@ -62,6 +74,7 @@ def test_four_weeks_plan_record_carry_and_assess(client: TestClient, tokens: Tok
         client.put(f"/api/v1/stations/{STATION}/scenario", json=scenario, headers=admin).status_code
         == 200
     )
+    console_token = sign_in_coordinator(client)
     roles = {w["id"]: w["role"] for w in scenario["workers"]}
     expected: Counter[str] = Counter()
     hours = 0.0
@@ -87,12 +100,22 @@ def test_four_weeks_plan_record_carry_and_assess(client: TestClient, tokens: Tok
             if body is None:
                 expected["not_recorded"] += 1
                 continue
+            form = {"need_id": visit["need_id"], "visit": str(visit["visit"]), **body}
             if index % 3 == 2 and body["status"] != "partly_done":
                 worker = visit["worker_ids"][0]
-                form = {"need_id": visit["need_id"], "visit": str(visit["visit"]), **body}
                 sent = client.post(links[worker], data=form, headers=ORIGIN, follow_redirects=False)
                 assert sent.status_code == 303, sent.text
                 expected["by_phone"] += 1
+            elif index % 3 == 1 and body["status"] != "partly_done":
+                console_form = {"missed_reason": "", "actual_minutes": "", "note": "", **form}
+                sent = client.post(
+                    f"/plans/{job['id']}/records",
+                    data=console_form,
+                    headers=ORIGIN,
+                    follow_redirects=False,
+                )
+                assert sent.status_code == 303, sent.text
+                expected["by_console"] += 1
             else:
                 put = client.put(
                     f"/api/v1/plans/{job['id']}/records/{visit['need_id']}/{visit['visit']}",
@@ -112,7 +135,9 @@ def test_four_weeks_plan_record_carry_and_assess(client: TestClient, tokens: Tok
             paired += "social_worker" in team and "volunteer" in team
         stored = client.get(f"/api/v1/plans/{job['id']}/records", headers=admin).json()["data"]
         expected["phone_records"] += sum(r["recorded_by"].startswith("worker:") for r in stored)
+        expected["console_records"] += sum(r["recorded_by"] == console_token for r in stored)
     assert expected["phone_records"] == expected["by_phone"] > 0
+    assert expected["console_records"] == expected["by_console"] > 0
     span = {"from": MONDAYS[0].isoformat(), "to": LAST.isoformat()}
     kpis = client.get(f"/api/v1/stations/{STATION}/kpis", params=span, headers=admin)
     assert kpis.status_code == 200, kpis.text
@@ -151,6 +176,7 @@ def test_four_weeks_plan_record_carry_and_assess(client: TestClient, tokens: Tok
     assert statuses == Counter({word: expected[key] for key, word in words.items()})
     city = client.get("/api/v1/kpis", params=span, headers=admin).json()
     assert city["stations"][STATION] == town
+    assert city["archives"][STATION] == body["archive"]
     coordinator = tokens.header("coordinator_a")
     assert (
         client.get(f"/api/v1/stations/{STATION}/kpis", params=span, headers=coordinator).status_code

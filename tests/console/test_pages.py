@@ -532,3 +532,39 @@ def test_the_assessment_page_shows_the_figures_and_a_chart(
     sign_in(stations, tokens, "coordinator_b")
     assert stations.get(f"/stations/{STATION_A}/kpis").status_code == 404
     assert stations.get(f"/stations/{STATION_A}/ledger.xlsx?month=2026-11").status_code == 404
+
+
+def test_the_city_assessment_page_shows_every_station_side_by_side(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A row per station with its recorded visits, charts, English complete; city admins only."""
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = finished_plan(stations, tokens)
+    job = stations.get(f"/api/v1/plans/{plan_id}", headers=tokens.header("coordinator_a")).json()
+    visits = job["plan"]["visits"]
+    for visit in visits[1:]:
+        stations.put(
+            f"/api/v1/plans/{plan_id}/records/{visit['need_id']}/{visit['visit']}",
+            json={"status": "done"},
+            headers=tokens.header("coordinator_a"),
+        )
+    assert stations.get("/city/kpis").status_code == 403
+    sign_in(stations, tokens, "admin")
+    assert 'id="city-kpis-link"' in stations.get("/").text
+    page = stations.get("/city/kpis?from=2026-11-01&to=2026-11-30")
+    assert page.status_code == 200, page.text
+    assert {"city-kpis-table", "city-hours", "city-done"} <= {
+        name.removesuffix("-title") for name in ids(page.text)
+    }
+    rows = re.findall(r'<tr data-station="([^"]+)">(.*?)</tr>', page.text, re.S)
+    assert sorted(station for station, _ in rows) == sorted([STATION_A, STATION_B])
+    row_a = dict(rows)[STATION_A]
+    cells = re.findall(r"<td>([^<]*)</td>", row_a)
+    assert cells[:5] == [str(len(visits)), str(len(visits) - 1), "0", "0", "1"]
+    assert cells[5] == f"{round(100 * (len(visits) - 1) / len(visits), 1)}%"
+    assert unlabelled(page.text) == []
+    assert stations.get("/city/kpis?from=2026-11-30&to=2026-11-01").status_code == 422
+    stations.cookies.set("mulin_lang", "en")
+    english = stations.get("/city/kpis?from=2026-11-01&to=2026-11-30").text
+    assert "Stations side by side" in english
+    assert "考核" not in english and "完成率" not in english and "服务时长" not in english

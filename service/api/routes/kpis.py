@@ -11,12 +11,12 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from service.api.deps import CallerDep, ReadableStation, SessionDep
 from service.api.errors import ERROR_RESPONSES, InvalidInput
-from service.api.kpis import Figures, Kpis, Week, compute_kpis
+from service.api.kpis import ArchiveFigures, Figures, Kpis, Week, compute_kpis
 from service.storage import convert, repository
 from service.storage.models import Station
 from service.wire.plan import Plan
@@ -34,6 +34,9 @@ class CityKpis(BaseModel):
     from_date: dt.date
     to_date: dt.date
     stations: dict[str, Figures]
+    archives: dict[str, ArchiveFigures] = Field(
+        default_factory=dict, description="Each station's needs archive and resource library."
+    )
 
 
 def check_range(first: dt.date, last: dt.date) -> None:
@@ -68,6 +71,18 @@ def station_kpis(session: Session, station: Station, first: dt.date, last: dt.da
     )
 
 
+def city_kpis(session: Session, first: dt.date, last: dt.date) -> CityKpis:
+    """Every station's town figures and archive over one range of visit dates."""
+    stations, _ = repository.list_stations(session, only=None, offset=0, limit=100_000)
+    each = {s.id: station_kpis(session, s, first, last) for s in stations}
+    return CityKpis(
+        from_date=first,
+        to_date=last,
+        stations={station: kpis.total.town for station, kpis in each.items()},
+        archives={station: kpis.archive for station, kpis in each.items()},
+    )
+
+
 @router.get("/stations/{station_id}/kpis", responses=ERROR_RESPONSES)
 def read_station_kpis(session: SessionDep, station: ReadableStation, first: From, last: To) -> Kpis:
     """Month by month, per village and for the town: what the station did, and its archive."""
@@ -81,9 +96,4 @@ def read_city_kpis(session: SessionDep, caller: CallerDep, first: From, last: To
     if caller.role != "city_admin":
         raise HTTPException(status_code=403, detail="only a city administrator sees every station")
     check_range(first, last)
-    stations, _ = repository.list_stations(session, only=None, offset=0, limit=100_000)
-    return CityKpis(
-        from_date=first,
-        to_date=last,
-        stations={s.id: station_kpis(session, s, first, last).total.town for s in stations},
-    )
+    return city_kpis(session, first, last)
