@@ -6,6 +6,7 @@ import re
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from api.api_kit import STATION_A, STATION_B, WEEK, Tokens, scenario_for, wait_for_plan
 from fastapi.testclient import TestClient
@@ -497,19 +498,27 @@ def test_only_a_city_admin_plans_the_city_in_the_console(
     assert stations.get("/batches/not-a-uuid").status_code == 404
 
 
-def test_the_assessment_page_shows_the_figures_and_a_chart(
-    stations: TestClient, tokens: Tokens
-) -> None:
-    """Month table, village table, archive and chart of a recorded week; English complete."""
+def recorded_plan(stations: TestClient, tokens: Tokens, skip: int) -> dict[str, Any]:
+    """A done plan of station A, every visit but the first ``skip`` recorded done; the job."""
     sign_in(stations, tokens, "coordinator_a")
     plan_id = finished_plan(stations, tokens)
-    job = stations.get(f"/api/v1/plans/{plan_id}", headers=tokens.header("coordinator_a")).json()
-    for visit in job["plan"]["visits"]:
+    job: dict[str, Any] = stations.get(
+        f"/api/v1/plans/{plan_id}", headers=tokens.header("coordinator_a")
+    ).json()
+    for visit in job["plan"]["visits"][skip:]:
         stations.put(
             f"/api/v1/plans/{plan_id}/records/{visit['need_id']}/{visit['visit']}",
             json={"status": "done"},
             headers=tokens.header("coordinator_a"),
         )
+    return job
+
+
+def test_the_assessment_page_shows_the_figures_and_a_chart(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """Month table, village table, archive and chart of a recorded week; English complete."""
+    job = recorded_plan(stations, tokens, skip=0)
     assert 'id="kpis-link"' in stations.get(f"/stations/{STATION_A}").text
     page = stations.get(f"/stations/{STATION_A}/kpis?from=2026-11-01&to=2026-11-30")
     assert page.status_code == 200, page.text
@@ -538,16 +547,7 @@ def test_the_city_assessment_page_shows_every_station_side_by_side(
     stations: TestClient, tokens: Tokens
 ) -> None:
     """A row per station with its recorded visits, charts, English complete; city admins only."""
-    sign_in(stations, tokens, "coordinator_a")
-    plan_id = finished_plan(stations, tokens)
-    job = stations.get(f"/api/v1/plans/{plan_id}", headers=tokens.header("coordinator_a")).json()
-    visits = job["plan"]["visits"]
-    for visit in visits[1:]:
-        stations.put(
-            f"/api/v1/plans/{plan_id}/records/{visit['need_id']}/{visit['visit']}",
-            json={"status": "done"},
-            headers=tokens.header("coordinator_a"),
-        )
+    visits = recorded_plan(stations, tokens, skip=1)["plan"]["visits"]
     assert stations.get("/city/kpis").status_code == 403
     sign_in(stations, tokens, "admin")
     assert 'id="city-kpis-link"' in stations.get("/").text
