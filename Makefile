@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo run test test-e2e test-postgres test-queue lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres bench-peers bench-city
+.PHONY: demo run test test-e2e screenshots test-postgres test-queue lint bench bench-smoke bench-towns bench-gap bench-load bench-load-postgres bench-peers bench-city
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 
 test: lint
 	$(PY) -m pytest -q
+
+# Refresh the console's screenshots in docs/screenshots/ (headless Chromium, the demo town).
+screenshots: $(STAMP)
+	$(PY) tests/e2e/refresh_screenshots.py
 
 # The console in headless Chromium against a real `mulin serve` process (tests/e2e). `make test`
 # runs these tests too, but skips them when chromium or chromedriver is missing; here

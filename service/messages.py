@@ -6,6 +6,7 @@ or address.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 Language = Literal["zh", "en"]
@@ -26,8 +27,8 @@ TEXT: dict[Language, dict[str, str]] = {
         "role.3": "工作人员",
         "list.sep": "、",
         "lack.role": "{role}不足",
-        "lack.skill": "无人具备技能 {code}",
-        "lack.language": "无人会说 {code}",
+        "lack.skill": "无人具备「{code}」技能",
+        "lack.language": "无人会说{code}",
         "lack.together": "没有一组人员能同时具备所需的角色、技能和语言",
         "reason.no_qualified_worker": "没有符合条件的工作人员：{lacking}。",
         "reason.excluded": "只有被排除的工作人员（{ids}）符合条件；请另行安排人员或复核排除名单。",
@@ -73,8 +74,8 @@ TEXT: dict[Language, dict[str, str]] = {
             "需求 {need} 同时把工作人员 {worker} 列为首选和排除：按排除处理，不派此人。"
         ),
         "shortage.role": "{role}",
-        "shortage.skill": "具备 {code} 技能的工作人员",
-        "shortage.language": "会说 {code} 的工作人员",
+        "shortage.skill": "具备「{code}」技能的工作人员",
+        "shortage.language": "会说{code}的工作人员",
         "shortage": ("如再有一名{what}（{days}，{villages}），可多服务 {visits} 次未满足的探访。"),
         "summary.title": "周计划",
         "summary.priority": "优先级",
@@ -137,6 +138,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "change.made_room": "时间让给了更紧急的走访",
         "change.newly_served": "调整后腾出的时间用于原先没排上的走访",
         "change.rearranged": "为配合以上调整而重新安排",
+        "change.and_why": "{said}；没有别人能接手：{because}",
     },
     "en": {
         "day.0": "Mon",
@@ -152,7 +154,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "role.3": "worker",
         "list.sep": ", ",
         "lack.role": "not enough {role}s",
-        "lack.skill": "nobody has skill {code}",
+        "lack.skill": "nobody has the skill {code}",
         "lack.language": "nobody speaks {code}",
         "lack.together": "no team combines the roles, skills and language it needs",
         "reason.no_qualified_worker": "No worker qualifies: {lacking}.",
@@ -207,7 +209,7 @@ TEXT: dict[Language, dict[str, str]] = {
             "Need {need} lists worker {worker} as both preferred and excluded: the exclusion holds."
         ),
         "shortage.role": "{role}",
-        "shortage.skill": "worker with skill {code}",
+        "shortage.skill": "worker with the skill {code}",
         "shortage.language": "worker who speaks {code}",
         "shortage": (
             "One more {what} on {days} in {villages} would have served {visits} more unmet visits."
@@ -282,6 +284,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "change.made_room": "its time went to more urgent visits",
         "change.newly_served": "time freed by the changes serves a visit left out before",
         "change.rearranged": "rearranged to make the changes above fit",
+        "change.and_why": "{said}; nobody else could take it: {because}",
     },
 }
 
@@ -304,6 +307,30 @@ def say(language: Language, key: str, **values: object) -> str:
         The sentence.
     """
     return TEXT[language][key].format(**values)
+
+
+def worded(language: Language, build: Callable[[Language], str]) -> tuple[str, dict[Language, str]]:
+    """One sentence in ``language`` and in every language, for a ``message``/``messages`` pair.
+
+    Parameters
+    ----------
+    language
+        The language of the plan (its ``message``).
+    build
+        Makes the sentence in a given language.
+
+    Returns
+    -------
+    tuple of str and dict
+        The sentence in ``language``, and ``language → sentence`` for every language.
+    """
+    every = {each: build(each) for each in LANGUAGES}
+    return every[language], every
+
+
+def in_language(language: Language, message: str, messages: dict[Language, str] | None) -> str:
+    """A plan's sentence in ``language`` when the plan carries it, else as the plan wrote it."""
+    return (messages or {}).get(language, message)
 
 
 def days_text(language: Language, days: tuple[int, ...] | list[int]) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from service.loading import inconsistencies
+from service.loading import Inconsistency, inconsistencies
 from service.matching.diagnosis import Finding, Unserved
 from service.matching.problem import PRIORITIES, STAFF_ANY, Problem
 from service.matching.shortage import ShortageFinding
 from service.matching.solution import Solution, visits_by_priority
-from service.messages import Language, days_text, say
+from service.messages import Language, days_text, say, worded
 from service.to_solver import Indexed
+from service.vocabulary import Kind, label
 from service.wire.common import DAYS, ResourceAmount, minutes_to_time
 from service.wire.plan import (
     PLAN_FORMAT,
@@ -54,18 +55,31 @@ def _lacking_text(finding: Finding, indexed: Indexed, language: Language) -> str
         if kind == "role":
             parts.append(say(language, "lack.role", role=say(language, f"role.{value}")))
         elif kind == "skill":
-            parts.append(say(language, "lack.skill", code=indexed.skills[value]))
+            skill = label(language, "skill", indexed.skills[value])
+            parts.append(say(language, "lack.skill", code=skill))
         else:
-            parts.append(say(language, "lack.language", code=indexed.languages[value]))
+            spoken = label(language, "language", indexed.languages[value])
+            parts.append(say(language, "lack.language", code=spoken))
     return say(language, "list.sep").join(parts) or say(language, "lack.together")
 
 
 def _reason(
     finding: Finding, indexed: Indexed, scenario: Scenario, need: int, language: Language
 ) -> Reason:
-    """Turn one finding into a sentence for the coordinator."""
-    days = days_text(language, finding.days)
+    """Turn one finding into a sentence for the coordinator (in every language)."""
     code: ReasonCode = finding.code  # type: ignore[assignment]
+    message, messages = worded(
+        language, lambda each: _reason_text(finding, indexed, scenario, need, each)
+    )
+    return Reason(code=code, message=message, messages=messages)
+
+
+def _reason_text(
+    finding: Finding, indexed: Indexed, scenario: Scenario, need: int, language: Language
+) -> str:
+    """The sentence of one finding in ``language``."""
+    days = days_text(language, finding.days)
+    code = finding.code
     if code == "no_qualified_worker":
         lacking = _lacking_text(finding, indexed, language)
         message = say(language, "reason.no_qualified_worker", lacking=lacking)
@@ -113,15 +127,16 @@ def _reason(
         message = say(language, "reason.window_too_short", minutes=minutes, duration=duration)
     else:
         resource = scenario.resources[finding.resource]
+        groups = [label(language, "group", g) for g in resource.eligible_groups or []]
         message = say(
             language,
             f"reason.{code}",
             resource=resource.name,
             quantity=finding.quantity,
-            unit=resource.unit,
-            eligible=say(language, "list.sep").join(resource.eligible_groups or []),
+            unit=label(language, "unit", resource.unit),
+            eligible=say(language, "list.sep").join(groups),
         )
-    return Reason(code=code, message=message)
+    return message
 
 
 def plan_warnings(scenario: Scenario, language: Language) -> list[PlanWarning]:
@@ -139,48 +154,62 @@ def plan_warnings(scenario: Scenario, language: Language) -> list[PlanWarning]:
     list of PlanWarning
         In need order, each with the JSON path of the field at fault.
     """
-    sep = say(language, "list.sep")
     warnings = []
     for found in inconsistencies(scenario):
-        values = {
-            key: sep.join(value) if isinstance(value, list) else value
-            for key, value in found.values.items()
-        }
-        message = say(language, f"warning.{found.code}", need=found.need, **values)
-        warnings.append(PlanWarning(code=found.code, path=found.path, message=message))
+
+        def sentence(each: Language, found: Inconsistency = found) -> str:
+            sep = say(each, "list.sep")
+            values = {
+                key: sep.join(label(each, "group", v) for v in value)
+                if isinstance(value, list)
+                else value
+                for key, value in found.values.items()
+            }
+            return say(each, f"warning.{found.code}", need=found.need, **values)
+
+        message, messages = worded(language, sentence)
+        warnings.append(
+            PlanWarning(code=found.code, path=found.path, message=message, messages=messages)
+        )
     return warnings
 
 
 def _shortage(
     found: ShortageFinding, indexed: Indexed, scenario: Scenario, language: Language
 ) -> Shortage:
-    """Turn a shortage finding into an entry with its sentence."""
+    """Turn a shortage finding into an entry with its sentence (in every language)."""
     if found.kind == "role":
         code = (
             "any"
             if found.code == STAFF_ANY
             else ("social_worker", "volunteer", "liaison")[found.code]
         )
-        what = say(language, "shortage.role", role=say(language, f"role.{found.code}"))
     elif found.kind == "skill":
         code = indexed.skills[found.code]
-        what = say(language, "shortage.skill", code=code)
     else:
         code = indexed.languages[found.code]
-        what = say(language, "shortage.language", code=code)
     village_ids = sorted({indexed.need_village[n] for n in found.needs})
     names = {v.id: v.name for v in scenario.villages}
-    shown = say(language, "list.sep").join(names[v] for v in village_ids[:3])
-    if len(village_ids) > 3:
-        shown += " …"
-    message = say(
-        language,
-        "shortage",
-        what=what,
-        days=days_text(language, found.days),
-        villages=shown,
-        visits=found.visits,
-    )
+
+    def sentence(each: Language) -> str:
+        if found.kind == "role":
+            what = say(each, "shortage.role", role=say(each, f"role.{found.code}"))
+        else:
+            kind: Kind = "skill" if found.kind == "skill" else "language"
+            what = say(each, f"shortage.{found.kind}", code=label(each, kind, code))
+        shown = say(each, "list.sep").join(names[v] for v in village_ids[:3])
+        if len(village_ids) > 3:
+            shown += " …"
+        return say(
+            each,
+            "shortage",
+            what=what,
+            days=days_text(each, found.days),
+            villages=shown,
+            visits=found.visits,
+        )
+
+    message, messages = worded(language, sentence)
     return Shortage(
         kind=found.kind,
         code=code,
@@ -188,6 +217,7 @@ def _shortage(
         villages=village_ids,
         visits=found.visits,
         message=message,
+        messages=messages,
     )
 
 

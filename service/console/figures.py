@@ -62,6 +62,12 @@ def timeline(scenario: Scenario, plan: Plan, language: Language, day: Day | None
     return _draw("timeline_svg", scenario, plan, language=language, day=day)
 
 
-def town_map(scenario: Scenario, plan: Plan, language: Language) -> str | None:
-    """The map of households and routes as SVG text; None if unavailable."""
-    return _draw("town_map_svg", scenario, plan, language=language)
+def town_map(
+    scenario: Scenario,
+    plan: Plan,
+    language: Language,
+    day: Day | None = None,
+    worker: str | None = None,
+) -> str | None:
+    """The map of households and routes (of a day, of a worker) as SVG; None if unavailable."""
+    return _draw("town_map_svg", scenario, plan, language=language, day=day, worker=worker)

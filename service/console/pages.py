@@ -9,10 +9,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from service import vocabulary
 from service.api.auth import Caller
 from service.console.auth import language_of
 from service.console.labels import t
 from service.messages import Language
+from service.vocabulary import Kind
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -96,9 +98,13 @@ def render(
     def label(key: str, **values: object) -> str:
         return t(language, key, **values)
 
+    def name(kind: Kind, code: str) -> str:
+        return vocabulary.label(language, kind, code)
+
     html = _environment.get_template(template).render(
         lang=language,
         t=label,
+        name=name,
         caller=caller,
         here=here,
         **context,

@@ -1,112 +1,141 @@
-"""A plan's page: progress while it is made; then summary, drawings, unmet needs, downloads.
+"""A plan's views: progress while it is made; then an overview and one page per view.
 
-A done plan's page also has the workers' phone links, the visit records (a form per visit for
-writers), the re-plan form (writers only) and, for a re-plan, its changes.
+``/plans/{id}`` is the overview (summary, the views, and a re-plan's changes first);
+``/timeline?day=``, ``/map?day=&worker=``, ``/unmet?village=&group=&reason=``,
+``/downloads`` and ``/changes`` are the plan's other views, each a few screens long. The
+records and the re-plan form (``plan_actions.py``) are views too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
-from urllib.parse import urlencode
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 from sqlmodel import Session
-from starlette.datastructures import FormData
 
 from service.api.auth import Caller
-from service.api.errors import InvalidInput
 from service.api.record_links import link_expiry
-from service.api.records import records_of
 from service.api.routes import exports
-from service.api.routes.plans import request_replan, visible_job
+from service.api.routes.plans import visible_job
 from service.console import figures
 from service.console.auth import language_of
 from service.console.context import (
     SignInRequired,
     api_errors,
-    problem_lines,
-    read_form,
-    require_same_origin,
-    runner_of,
     session_of,
     settings_of,
     signed_in,
 )
 from service.console.labels import t
 from service.console.pages import ConsolePageError, render
-from service.console.plan_view import change_rows, plan_view
-from service.console.record_view import record_form, record_rows, save_form
-from service.console.replan_form import ReplanForm, replan_body
+from service.console.plan_view import PlanView, change_rows, plan_view
+from service.console.progress import honest_progress
 from service.messages import Language
 from service.storage import repository
-from service.storage.models import PlanJob, VisitRecord
-from service.tabular.codes import CATEGORY_CODES
-from service.wire.common import DAYS
+from service.storage.models import PlanJob
+from service.wire.common import DAYS, Day
 from service.wire.plan import Plan
-from service.wire.records import MISSED_REASONS
 from service.wire.replan import ChangeSummary
 from service.wire.scenario import Scenario
 
-log = logging.getLogger("mulin.console")
-
 router = APIRouter(include_in_schema=False)
-FINISHED = ("done", "failed", "cancelled")
+OVERVIEW_CHANGES = 15
+"""Changes listed on a re-plan's overview; the changes view lists them all."""
 
 
-def _plan_id(text: str) -> uuid.UUID:
+@dataclass(frozen=True)
+class ViewLink:
+    """One tab of the plan's views."""
+
+    slug: str
+    href: str
+    name: str
+    current: bool
+
+
+def plan_id_of(text: str) -> uuid.UUID:
+    """The plan id of a path; a page-not-found for anything else."""
     try:
         return uuid.UUID(text)
     except ValueError:
         raise ConsolePageError(404, "error.not_found") from None
 
 
-def _job(session: Session, caller: Caller, plan_id: str) -> PlanJob:
+def job_of(session: Session, caller: Caller, plan_id: str) -> PlanJob:
+    """The plan job the caller may see (404 page otherwise)."""
     with api_errors():
-        return visible_job(session, caller, _plan_id(plan_id))
+        return visible_job(session, caller, plan_id_of(plan_id))
 
 
-def _day_names(language: Language) -> dict[str, str]:
-    return {day: t(language, f"day.{day}") for day in DAYS}
+def view_links(job: PlanJob, caller: Caller, language: Language, current: str) -> list[ViewLink]:
+    """The tabs of a done plan's views, the current one marked."""
+    slugs = ["overview", "timeline", "map", "unmet", "records", "downloads"]
+    if job.changes_json is not None:
+        slugs.insert(1, "changes")
+    if caller.can_write:
+        slugs.append("replan")
+    base = f"/plans/{job.id}"
+    return [
+        ViewLink(
+            slug=slug,
+            href=base if slug == "overview" else f"{base}/{slug}",
+            name=t(language, f"view.{slug}"),
+            current=slug == current,
+        )
+        for slug in slugs
+    ]
 
 
-def plan_page(
+@dataclass(frozen=True)
+class Done:
+    """A done plan and its scenario, ready for a view."""
+
+    job: PlanJob
+    scenario: Scenario
+    plan: Plan
+    view: PlanView
+
+
+def done_plan(job: PlanJob, language: Language) -> Done | None:
+    """The done plan of a job, None while it is not done."""
+    if job.status != "done" or job.plan_json is None:
+        return None
+    scenario = Scenario.model_validate_json(job.scenario_json)
+    plan = Plan.model_validate_json(job.plan_json)
+    return Done(job, scenario, plan, plan_view(scenario, plan, language))
+
+
+def render_view(
     request: Request,
     session: Session,
     caller: Caller,
     job: PlanJob,
+    template: str,
+    current: str,
     *,
-    day: str | None = None,
-    errors: list[str] | None = None,
-    form: ReplanForm | None = None,
-    record_errors: list[str] | None = None,
     status: int = 200,
+    **context: object,
 ) -> Response:
-    """The page of a plan job the caller may see.
+    """A plan view's page: its template with the plan's header and tabs.
 
     Parameters
     ----------
-    request
-        The request (language, base URL of the feed links).
-    session
-        The database session.
-    caller
-        The signed-in caller.
+    request, session, caller
+        The request, the database session and the signed-in caller.
     job
-        The plan job.
-    day
-        The day the timeline shows (``mon`` … ``sun``); None or ``all``: the week.
-    errors
-        Problems of the re-plan form just sent.
-    form
-        The re-plan form as sent (its values are shown again).
-    record_errors
-        Problems of the visit record just sent.
+        The plan job (any status: a view of a plan not done shows the overview's progress).
+    template
+        The view's template.
+    current
+        The view's slug (its tab is marked).
     status
         The HTTP status.
+    **context
+        The view's own values.
 
     Returns
     -------
@@ -115,88 +144,184 @@ def plan_page(
     """
     language = language_of(request)
     station = None if job.station_id is None else repository.get_station(session, job.station_id)
-    context: dict[str, object] = {
-        "job": job,
-        "station": station,
-        "can_write": caller.can_write,
-        "errors": errors or [],
-        "form": form or ReplanForm(),
-        "days": DAYS,
-        "categories": CATEGORY_CODES,
-        "view": None,
-        "changes": None,
-        "summary": None,
-        "feeds": [],
-        "timeline": None,
-        "town_map": None,
-        "day": day if day in DAYS else "all",
-        "phone_links": [],
-        "links_until": "",
-        "links_expired": False,
-        "record_days": [],
-        "records_recorded": 0,
-        "records_total": 0,
-        "record_errors": record_errors or [],
-        "recorded": request.query_params.get("recorded"),
-        "reasons": MISSED_REASONS,
-    }
-    if job.status == "done" and job.plan_json is not None:
-        scenario = Scenario.model_validate_json(job.scenario_json)
-        plan = Plan.model_validate_json(job.plan_json)
-        names = _day_names(language)
-        separator = "、" if language == "zh" else ", "
-        chosen = next((d for d in DAYS if d == day), None)
-        with api_errors():
-            feeds = exports.list_calendars(request, session, caller, job.id)
-        base = str(request.base_url).rstrip("/")
-        context.update(
-            view=plan_view(scenario, plan, names, separator),
-            feeds=[
-                (feed.name, feed.worker_id, feed.visits, base + feed.url) for feed in feeds.data
-            ],
-            timeline=figures.timeline(scenario, plan, language, chosen),
-            town_map=figures.town_map(scenario, plan, language),
-            **_recording(scenario, plan, records_of(session, job.id), language),
-        )
-        until = link_expiry(job.week_start, settings_of(request).carry_over_grace_days)
-        context.update(
-            phone_links=[
-                (feed.name, feed.worker_id, base + feed.record_url)
-                for feed in feeds.data
-                if feed.record_url is not None
-            ],
-            links_until=until.isoformat(),
-            links_expired=dt.date.today() > until,
-        )
-        if job.changes_json is not None:
-            summary = ChangeSummary.model_validate_json(job.changes_json)
-            context.update(summary=summary, changes=change_rows(summary, names))
-    return render(request, "plan.html", caller=caller, status=status, **context)
+    parent = None if job.base_plan_id is None else repository.get_job(session, job.base_plan_id)
+    if parent is not None and parent.station_id != job.station_id:
+        parent = None
+    return render(
+        request,
+        template,
+        caller=caller,
+        status=status,
+        job=job,
+        station=station,
+        parent=parent,
+        can_write=caller.can_write,
+        views=view_links(job, caller, language, current) if job.status == "done" else [],
+        **context,
+    )
 
 
-def _recording(
-    scenario: Scenario, plan: Plan, records: list[VisitRecord], language: Language
-) -> dict[str, object]:
-    """The records section's values: the visits day by day and how many are recorded."""
-    days = record_rows(scenario, plan, records, language)
-    return {
-        "record_days": days,
-        "records_recorded": sum(1 for d in days for row in d.rows if row.status is not None),
-        "records_total": len(plan.visits),
-    }
-
-
-def _show(request: Request, plan_id: str, day: str | None) -> Response:
+def _overview(request: Request, plan_id: str) -> Response:
+    language = language_of(request)
     with session_of(request) as session:
         caller = signed_in(request, session)
-        job = _job(session, caller, plan_id)
-        return plan_page(request, session, caller, job, day=day)
+        job = job_of(session, caller, plan_id)
+        done = done_plan(job, language)
+        context: dict[str, object] = {"view": None, "changes": None, "summary": None}
+        if job.status in ("queued", "running"):
+            context["progress"] = honest_progress(job, language)
+        if done is not None:
+            context["view"] = done.view
+            context["phase_seconds"] = done.plan.solver.wall_seconds
+            if job.changes_json is not None:
+                summary = ChangeSummary.model_validate_json(job.changes_json)
+                rows = change_rows(summary, language)
+                context.update(summary=summary, changes=rows[:OVERVIEW_CHANGES], more=len(rows))
+        return render_view(
+            request, session, caller, job, "plan.html", "overview", status=200, **context
+        )
 
 
 @router.get("/plans/{plan_id}")
-def show_plan(request: Request, plan_id: str, day: str | None = None) -> Response:
-    """A plan's page (404 for a plan the caller may not see)."""
-    return _show(request, plan_id, day)
+def show_plan(request: Request, plan_id: str) -> Response:
+    """A plan's overview (404 for a plan the caller may not see)."""
+    return _overview(request, plan_id)
+
+
+def _need_done(done: Done | None) -> Done:
+    if done is None:
+        raise ConsolePageError(409, "plan.not_ready")
+    return done
+
+
+Build = Callable[[Request, Session, Caller, Done], dict[str, object]]
+
+
+def _done_view(request: Request, plan_id: str, slug: str, build: Build) -> Response:
+    """A view of a done plan: ``build`` gives its template's values (409 page while not done)."""
+    with session_of(request) as session:
+        caller = signed_in(request, session)
+        job = job_of(session, caller, plan_id)
+        done = _need_done(done_plan(job, language_of(request)))
+        context = build(request, session, caller, done)
+        return render_view(
+            request, session, caller, job, f"plan_{slug}.html", slug, status=200, **context
+        )
+
+
+def _day(request: Request, plan: Plan) -> Day:
+    """The day asked for, else the first day with a visit (Monday when none has)."""
+    asked = request.query_params.get("day")
+    for day in DAYS:
+        if day == asked:
+            return day
+    busy = {visit.day for visit in plan.visits}
+    return next((day for day in DAYS if day in busy), "mon")
+
+
+def _timeline(request: Request, session: Session, caller: Caller, done: Done) -> dict[str, object]:
+    day = _day(request, done.plan)
+    return {
+        "day": day,
+        "days": DAYS,
+        "counts": {d: sum(1 for v in done.plan.visits if v.day == d) for d in DAYS},
+        "timeline": figures.timeline(done.scenario, done.plan, language_of(request), day),
+    }
+
+
+@router.get("/plans/{plan_id}/timeline")
+def show_timeline(request: Request, plan_id: str) -> Response:
+    """One day of the plan as a timeline with labelled visits, and a day picker."""
+    return _done_view(request, plan_id, "timeline", _timeline)
+
+
+def _map(request: Request, session: Session, caller: Caller, done: Done) -> dict[str, object]:
+    asked_day = request.query_params.get("day") or ""
+    day: Day | None = next((d for d in DAYS if d == asked_day), None)
+    busy = {w for visit in done.plan.visits for w in visit.worker_ids}
+    asked_worker = request.query_params.get("worker") or ""
+    worker = asked_worker if asked_worker in busy else None
+    language = language_of(request)
+    return {
+        "days": DAYS,
+        "day": day or "",
+        "workers": [(w.id, w.name) for w in done.scenario.workers if w.id in busy],
+        "worker": worker or "",
+        "town_map": figures.town_map(done.scenario, done.plan, language, day=day, worker=worker),
+    }
+
+
+@router.get("/plans/{plan_id}/map")
+def show_map(request: Request, plan_id: str) -> Response:
+    """The town map of the plan, filtered by day and worker, households clustered."""
+    return _done_view(request, plan_id, "map", _map)
+
+
+def _unmet(request: Request, session: Session, caller: Caller, done: Done) -> dict[str, object]:
+    rows = done.view.unmet
+    chosen = {name: request.query_params.get(name) or "" for name in ("village", "group", "reason")}
+    shown = [
+        row
+        for row in rows
+        if (not chosen["village"] or row.village_id == chosen["village"])
+        and (not chosen["group"] or chosen["group"] in row.groups)
+        and (not chosen["reason"] or chosen["reason"] in row.reason_codes)
+    ]
+    return {
+        "view": done.view,
+        "rows": shown,
+        "chosen": chosen,
+        "villages": sorted({(row.village_id, row.village) for row in rows}, key=lambda v: v[1]),
+        "groups": sorted({g for row in rows for g in row.groups}),
+        "reasons": sorted({code for row in rows for code in row.reason_codes}),
+    }
+
+
+@router.get("/plans/{plan_id}/unmet")
+def show_unmet(request: Request, plan_id: str) -> Response:
+    """The needs not fully served, most urgent first, filtered by village, group and reason."""
+    return _done_view(request, plan_id, "unmet", _unmet)
+
+
+def _downloads(request: Request, session: Session, caller: Caller, done: Done) -> dict[str, object]:
+    job = done.job
+    with api_errors():
+        feeds = exports.list_calendars(request, session, caller, job.id)
+    base = str(request.base_url).rstrip("/")
+    until = link_expiry(job.week_start, settings_of(request).carry_over_grace_days)
+    return {
+        "feeds": [
+            (
+                feed.name,
+                feed.worker_id,
+                feed.visits,
+                base + feed.url,
+                None if feed.record_url is None else base + feed.record_url,
+            )
+            for feed in feeds.data
+        ],
+        "links_until": until.isoformat(),
+        "links_expired": dt.date.today() > until,
+    }
+
+
+@router.get("/plans/{plan_id}/downloads")
+def show_downloads(request: Request, plan_id: str) -> Response:
+    """The workbook, each worker's calendar feed and phone link for recording visits."""
+    return _done_view(request, plan_id, "downloads", _downloads)
+
+
+def _changes(request: Request, session: Session, caller: Caller, done: Done) -> dict[str, object]:
+    if done.job.changes_json is None:
+        raise ConsolePageError(404, "error.not_found")
+    summary = ChangeSummary.model_validate_json(done.job.changes_json)
+    return {"summary": summary, "changes": change_rows(summary, language_of(request))}
+
+
+@router.get("/plans/{plan_id}/changes")
+def show_changes(request: Request, plan_id: str) -> Response:
+    """Every change of a re-plan against the plan in force, and why (404 for a first plan)."""
+    return _done_view(request, plan_id, "changes", _changes)
 
 
 def _progress(request: Request, plan_id: str) -> Response:
@@ -206,127 +331,22 @@ def _progress(request: Request, plan_id: str) -> Response:
         except SignInRequired:
             return JSONResponse({"detail": "sign in again"}, status_code=401)
         try:
-            job = _job(session, caller, plan_id)
+            job = job_of(session, caller, plan_id)
         except ConsolePageError:
             return JSONResponse({"detail": "plan not found"}, status_code=404)
+        shown = honest_progress(job, language_of(request))
         return JSONResponse(
-            {"status": job.status, "progress": job.progress, "phase": job.phase},
+            {
+                "status": job.status,
+                "progress": shown.fraction,
+                "phase": job.phase,
+                "text": shown.text,
+            },
             headers={"Cache-Control": "no-store"},
         )
 
 
 @router.get("/plans/{plan_id}/progress")
 def plan_progress(request: Request, plan_id: str) -> Response:
-    """The plan job's status, progress (0 to 1) and phase, as JSON for the page's script."""
+    """The job's status, progress (0 to 1), phase and its sentence, as JSON for the page."""
     return _progress(request, plan_id)
-
-
-def _workbook(request: Request, plan_id: str) -> Response:
-    with session_of(request) as session:
-        caller = signed_in(request, session)
-        job = _job(session, caller, plan_id)
-        with api_errors():
-            return exports.export_workbook(session, caller, job.id, language_of(request))
-
-
-@router.get("/plans/{plan_id}/export.xlsx")
-def plan_workbook(request: Request, plan_id: str) -> Response:
-    """The plan as an Excel workbook in the console's language (409 page while not done)."""
-    return _workbook(request, plan_id)
-
-
-def _form(fields: dict[str, list[str]]) -> ReplanForm:
-    def one(name: str) -> str:
-        values = fields.get(name, [])
-        return values[0] if values else ""
-
-    return ReplanForm(
-        absent_worker=one("absent_worker"),
-        absent_from=one("absent_from"),
-        locked=fields.get("lock", []),
-        urgent_household=one("urgent_household"),
-        urgent_village=one("urgent_village"),
-        urgent_category=one("urgent_category"),
-        urgent_priority=one("urgent_priority"),
-        urgent_duration=one("urgent_duration"),
-        urgent_days=fields.get("urgent_days", []),
-        urgent_from=one("urgent_from"),
-        urgent_to=one("urgent_to"),
-        urgent_mandatory=one("urgent_mandatory") == "on",
-        time_limit=one("time_limit"),
-    )
-
-
-def _replan(request: Request, plan_id: str, form: ReplanForm) -> Response:
-    language = language_of(request)
-    with session_of(request) as session:
-        caller = signed_in(request, session)
-        job = _job(session, caller, plan_id)
-        if not caller.can_write:
-            raise ConsolePageError(403, "error.forbidden")
-        if job.status != "done" or job.plan_json is None:
-            raise ConsolePageError(409, "replan.not_done")
-        taken = {need.id for need in Scenario.model_validate_json(job.scenario_json).needs}
-        try:
-            body = replan_body(form, language, taken)
-            with api_errors(keep_invalid=True):
-                accepted = request_replan(
-                    session,
-                    caller,
-                    runner_of(request),
-                    settings_of(request),
-                    job.id,
-                    body,
-                    Response(),
-                )
-        except InvalidInput as error:
-            return plan_page(
-                request, session, caller, job, errors=problem_lines(error), form=form, status=422
-            )
-        log.info("console: re-plan %s of plan %s requested", accepted.id, job.id)
-    return RedirectResponse(f"/plans/{accepted.id}", status_code=303)
-
-
-@router.post("/plans/{plan_id}/replan")
-async def ask_replan(request: Request, plan_id: str) -> Response:
-    """Re-plan the rest of the week (absence, locked visits, an urgent need) and go to it."""
-    require_same_origin(request)
-    form = await read_form(request)
-    fields: dict[str, list[str]] = {}
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(name, []).append(value)
-    return await run_in_threadpool(_replan, request, plan_id, _form(fields))
-
-
-def _save_record(request: Request, plan_id: str, form: FormData) -> Response:
-    language = language_of(request)
-    with session_of(request) as session:
-        caller = signed_in(request, session)
-        job = _job(session, caller, plan_id)
-        if not caller.can_write:
-            raise ConsolePageError(403, "error.forbidden")
-        try:
-            sent = record_form(form, language)
-            save_form(session, job, sent, caller.token_id)
-        except InvalidInput as error:
-            return plan_page(
-                request, session, caller, job, record_errors=problem_lines(error), status=422
-            )
-        log.info(
-            "console: plan %s, visit %s/%d recorded by token %s",
-            job.id,
-            sent.need_id,
-            sent.visit,
-            caller.token_id,
-        )
-    query = urlencode({"recorded": f"{sent.need_id}:{sent.visit}"})
-    return RedirectResponse(f"/plans/{job.id}?{query}#records", status_code=303)
-
-
-@router.post("/plans/{plan_id}/records")
-async def record_visit(request: Request, plan_id: str) -> Response:
-    """Record what happened at one visit of a done plan (coordinators); back to the plan."""
-    require_same_origin(request)
-    form = await read_form(request, max_part_size=16 * 1024)
-    return await run_in_threadpool(_save_record, request, plan_id, form)

@@ -20,6 +20,7 @@ from service.console.labels import t
 from service.exports.common import visit_order
 from service.messages import Language
 from service.storage.models import PlanJob, VisitRecord
+from service.vocabulary import label
 from service.wire.plan import Plan
 from service.wire.records import MISSED_REASONS, RECORD_STATUSES, VisitRecordBody
 from service.wire.scenario import Scenario
@@ -100,7 +101,7 @@ def record_rows(
         need = needs.get(visit.need_id)
         record = stored.get((visit.need_id, visit.visit))
         goods = separator.join(
-            f"{resources[a.id].name} × {a.quantity} {resources[a.id].unit}"
+            f"{resources[a.id].name} × {a.quantity} {label(language, 'unit', resources[a.id].unit)}"
             if a.id in resources
             else f"{a.id} × {a.quantity}"
             for a in visit.resources

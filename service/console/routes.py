@@ -22,6 +22,7 @@ from service.console import (
     import_pages,
     kpi_pages,
     phone_pages,
+    plan_actions,
     plan_pages,
     station_pages,
 )
@@ -163,6 +164,7 @@ def install(app: FastAPI) -> None:
         station_pages.router,
         import_pages.router,
         plan_pages.router,
+        plan_actions.router,
         city_pages.router,
         kpi_pages.router,
         phone_pages.router,

@@ -1,4 +1,8 @@
-"""A station's page: its week in numbers, its staff and stock, recent plans, the plan form."""
+"""A station's page, led by the week's actions; then its archive in numbers, staff and stock.
+
+The actions come first: make the plan, import the archive, the assessment figures, the
+latest plans (re-plans marked, with when their original was made).
+"""
 
 from __future__ import annotations
 
@@ -87,6 +91,12 @@ def station_page(
     store = repository.archive_outline(session, station.id)
     numbers = overview(store, groups, _labels(language, "role", ROLES))
     jobs, _ = repository.list_jobs(session, station.id, status=None, offset=0, limit=RECENT_PLANS)
+    parents = {}
+    for job in jobs:
+        if job.base_plan_id is not None:
+            parent = repository.get_job(session, job.base_plan_id)
+            if parent is not None and parent.station_id == station.id:
+                parents[job.id] = parent
     form = {
         "week_start": next_monday(dt.date.today()).isoformat(),
         "time_limit": str(DEFAULT_TIME_LIMIT),
@@ -99,6 +109,7 @@ def station_page(
         station=station,
         numbers=numbers,
         jobs=jobs,
+        parents=parents,
         can_write=caller.can_write,
         form=form,
         errors=errors or [],

@@ -1,4 +1,8 @@
-"""The console's timeline: one row per worker, the week's days as columns, visits and travel."""
+"""The console's timeline: one row per worker, the week's days as columns, visits and travel.
+
+A single day's timeline labels each visit with its household id and village (the tooltip has
+the rest).
+"""
 
 from __future__ import annotations
 
@@ -42,6 +46,11 @@ HEADER_HEIGHT = 46.0
 ROW_HEIGHT = 30.0
 VISIT_HEIGHT = 20.0
 TRAVEL_HEIGHT = 6.0
+VISIT_PADDING = 3.0
+DARK_PRIORITIES = (1, 2)
+"""Priorities whose fill is dark enough to need white labels."""
+MIN_LABELLED_WIDTH = 18.0
+"""A day's visits narrower than this (drawing units) carry no label, only their tooltip."""
 MIN_TICK_SPACING = 30.0
 DEFAULT_SPAN = (8 * 60, 18 * 60)
 SHIFT_FILL = "#dde7ee"
@@ -296,7 +305,22 @@ def _visit(
         "data-day": visit.day,
         "data-priority": need.priority,
     }
-    return tag("rect", attributes, title(f"{what} · {label(language, 'team', team=team)}"))
+    bar = tag("rect", attributes, title(f"{what} · {label(language, 'team', team=team)}"))
+    room = x2 - x1 - 2 * VISIT_PADDING
+    if len(week.days) > 1 or room < MIN_LABELLED_WIDTH:
+        return bar
+    village = week.villages.get(need.village, need.village)
+    written = truncate(f"{need.household} {village}", SMALL_FONT_SIZE, room)
+    caption = text(
+        x1 + VISIT_PADDING,
+        top + ROW_HEIGHT / 2 + SMALL_FONT_SIZE / 3,
+        written,
+        size=SMALL_FONT_SIZE,
+        fill="#ffffff" if need.priority in DARK_PRIORITIES else INK,
+        pointer_events="none",
+        **{"class": "visit-label"},
+    )
+    return bar + caption
 
 
 def _row(

@@ -1,5 +1,8 @@
 """The console's town map: station, villages, households by priority, routes, scale (SVG).
 
+Households that would overlap are packed into a small disk around their place, with their
+count; a day and a worker can be picked: their routes are drawn, the other households faded.
+
 No tiles: points are projected equirectangularly (longitude scaled by the cosine of the mean
 latitude) and fitted to the drawing, north up, aspect kept.
 """
@@ -30,8 +33,8 @@ from service.console.svg import (
     title,
     worker_colour,
 )
-from service.messages import Language
-from service.wire.common import Location
+from service.messages import Language, in_language
+from service.wire.common import Day, Location
 from service.wire.plan import Plan, Route, Unmet
 from service.wire.scenario import Need, Scenario
 
@@ -45,6 +48,13 @@ HOUSEHOLD_RADIUS = 5.0
 UNMET_RADIUS = 8.5
 VILLAGE_SIZE = 10.0
 BACKGROUND = "#f6f8f9"
+FADED_OPACITY = 0.25
+CLUSTER_REACH = 3.5 * HOUSEHOLD_RADIUS
+"""Households this close (drawing units) to a place's first one are packed with it."""
+COUNTED_CLUSTER = 4
+"""Places of at least this many households show their count."""
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+MUTED_LINE = "#8c979e"
 HALO: dict[str, Attribute] = {"stroke": "#ffffff", "stroke_width": 3, "paint_order": "stroke"}
 
 
@@ -159,7 +169,7 @@ def _route(
 
 
 def _routes(scenario: Scenario, plan: Plan, at: Projection, language: Language) -> str:
-    """Every route of the plan whose worker the scenario has."""
+    """Every route of the plan (already filtered) whose worker the scenario has."""
     needs = {need.id: need for need in scenario.needs}
     known = {worker.id for worker in scenario.workers}
     parts = [
@@ -171,10 +181,15 @@ def _routes(scenario: Scenario, plan: Plan, at: Projection, language: Language) 
 
 
 def _household(
-    scenario: Scenario, need: Need, unmet: Unmet | None, at: Projection, language: Language
+    scenario: Scenario,
+    need: Need,
+    unmet: Unmet | None,
+    xy: tuple[float, float],
+    faded: bool,
+    language: Language,
 ) -> str:
-    """One need's household: a dot by priority, ringed when the need is not fully served."""
-    x, y = at.xy(need_location(scenario, need))
+    """One need's household at ``xy``: a dot by priority, ringed when not fully served."""
+    x, y = xy
     village = next((v.name for v in scenario.villages if v.id == need.village), need.village)
     what = label(
         language,
@@ -185,17 +200,22 @@ def _household(
         priority=need.priority,
     )
     if unmet is not None:
-        what += " · " + label(language, "unmet", reason=unmet.reasons[0].message)
+        reason = unmet.reasons[0]
+        what += " · " + label(
+            language, "unmet", reason=in_language(language, reason.message, reason.messages)
+        )
+    classes = "household" if unmet is None else "household unmet"
     dot = tag(
         "circle",
         {
-            "class": "household" if unmet is None else "household unmet",
+            "class": classes + (" faded" if faded else ""),
             "cx": x,
             "cy": y,
             "r": HOUSEHOLD_RADIUS,
             "fill": priority_colour(need.priority),
             "stroke": INK,
             "stroke-width": 0.6,
+            "opacity": FADED_OPACITY if faded else None,
             "data-need-id": need.id,
             "data-priority": need.priority,
         },
@@ -218,12 +238,96 @@ def _ring(x: float, y: float) -> str:
     )
 
 
-def _households(scenario: Scenario, plan: Plan, at: Projection, language: Language) -> str:
-    """Every need's household, the least urgent drawn first so priority 1 stays on top."""
+def _places(needs: Sequence[Need], scenario: Scenario, at: Projection) -> list[list[Need]]:
+    """Needs whose households would overlap on the drawing, grouped (most urgent first).
+
+    Greedy: each household joins the first place whose first household is within
+    :data:`CLUSTER_REACH` drawing units, else starts a place of its own.
+    """
+    places: list[tuple[float, float, list[Need]]] = []
+    for need in sorted(needs, key=lambda n: (n.priority, n.id)):
+        x, y = at.xy(need_location(scenario, need))
+        for px, py, group in places:
+            if math.hypot(x - px, y - py) <= CLUSTER_REACH:
+                group.append(need)
+                break
+        else:
+            places.append((x, y, [need]))
+    return [group for _, _, group in places]
+
+
+def _spread(centre: tuple[float, float], count: int) -> list[tuple[float, float]]:
+    """``count`` positions packed in a disk around ``centre`` (a sunflower spiral), no overlap."""
+    x, y = centre
+    step = HOUSEHOLD_RADIUS * 1.15
+    return [
+        (
+            x + step * math.sqrt(k) * math.cos(k * GOLDEN_ANGLE),
+            y + step * math.sqrt(k) * math.sin(k * GOLDEN_ANGLE),
+        )
+        for k in range(count)
+    ]
+
+
+def _cluster(
+    scenario: Scenario,
+    group: list[Need],
+    unmet: dict[str, Unmet],
+    focus: set[str] | None,
+    at: Projection,
+    language: Language,
+) -> str:
+    """One place: a lone household, or a disk of households with their count."""
+    points = [at.xy(need_location(scenario, need)) for need in group]
+    centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+    spots = [points[0]] if len(group) == 1 else _spread(centre, len(group))
+    dots = [
+        _household(
+            scenario,
+            need,
+            unmet.get(need.id),
+            spot,
+            focus is not None and need.id not in focus,
+            language,
+        )
+        for need, spot in zip(group, spots, strict=True)
+    ]
+    if len(group) == 1:
+        return dots[0]
+    reach = max(math.hypot(sx - centre[0], sy - centre[1]) for sx, sy in spots)
+    disk = tag(
+        "circle",
+        {
+            "cx": centre[0],
+            "cy": centre[1],
+            "r": reach + HOUSEHOLD_RADIUS + 3,
+            "fill": "#ffffff",
+            "fill-opacity": 0.75,
+            "stroke": MUTED_LINE,
+            "stroke-dasharray": "3 2",
+        },
+        title(label(language, "cluster", count=len(group))),
+    )
+    count = text(
+        centre[0] + reach + HOUSEHOLD_RADIUS + 5,
+        centre[1] - reach - 2,
+        str(len(group)),
+        size=FONT_SIZE - 1,
+        font_weight="bold",
+        **HALO,
+    )
+    content = disk + "".join(dots) + (count if len(group) >= COUNTED_CLUSTER else "")
+    return tag("g", {"class": "cluster", "data-count": len(group)}, content)
+
+
+def _households(
+    scenario: Scenario, plan: Plan, at: Projection, focus: set[str] | None, language: Language
+) -> str:
+    """Every need's household, overlapping ones packed together, the most urgent on top."""
     unmet = {entry.need_id: entry for entry in plan.unmet}
-    ordered = sorted(scenario.needs, key=lambda need: -need.priority)
-    parts = [_household(scenario, n, unmet.get(n.id), at, language) for n in ordered]
-    return tag("g", {"class": "households"}, "".join(parts))
+    places = _places(scenario.needs, scenario, at)
+    parts = [_cluster(scenario, group, unmet, focus, at, language) for group in places]
+    return tag("g", {"class": "households"}, "".join(reversed(parts)))
 
 
 def _villages(scenario: Scenario, at: Projection) -> str:
@@ -334,7 +438,30 @@ def _legend_items(language: Language) -> list[LegendItem]:
     return items
 
 
-def town_map_svg(scenario: Scenario, plan: Plan, language: Language = "zh") -> str:
+def _filtered(plan: Plan, day: Day | None, worker: str | None) -> Plan:
+    """The plan's visits and routes on ``day`` and by ``worker`` (None: every one)."""
+    if day is None and worker is None:
+        return plan
+    visits = [
+        v
+        for v in plan.visits
+        if (day is None or v.day == day) and (worker is None or worker in v.worker_ids)
+    ]
+    routes = [
+        r
+        for r in plan.routes
+        if (day is None or r.day == day) and (worker is None or r.worker_id == worker)
+    ]
+    return plan.model_copy(update={"visits": visits, "routes": routes})
+
+
+def town_map_svg(
+    scenario: Scenario,
+    plan: Plan,
+    language: Language = "zh",
+    day: Day | None = None,
+    worker: str | None = None,
+) -> str:
     """A map of the town: station, villages, households by priority, routes and a scale bar.
 
     Parameters
@@ -345,16 +472,22 @@ def town_map_svg(scenario: Scenario, plan: Plan, language: Language = "zh") -> s
         The plan; routes of workers the scenario lacks, and stops of unknown needs, are left out.
     language
         ``zh`` or ``en``, for every label.
+    day, worker
+        Show only the routes of this day and of this worker; the households they do not visit
+        are drawn faded (unmet ones keep their ring). None: every day, every worker.
 
     Returns
     -------
     str
         An inline SVG with one ``circle.household`` per need (``household unmet`` plus a ring
-        when the plan does not fully serve it, the first reason as its tooltip), one
-        ``polyline.route`` per route (base → stops → base), the ``.station``, the
+        when the plan does not fully serve it, the first reason as its tooltip; households that
+        would overlap are packed in a disk, ``g.cluster``, with their count), one
+        ``polyline.route`` per route shown (base → stops → base), the ``.station``, the
         ``.village`` squares, a legend and a scale bar in km.
     """
     at, height = fit(_points(scenario, plan))
+    shown = _filtered(plan, day, worker)
+    focus = None if shown is plan else {visit.need_id for visit in shown.visits}
     background = tag(
         "rect",
         {
@@ -368,8 +501,8 @@ def town_map_svg(scenario: Scenario, plan: Plan, language: Language = "zh") -> s
     )
     body = [
         background,
-        _routes(scenario, plan, at, language),
-        _households(scenario, plan, at, language),
+        _routes(scenario, shown, at, language),
+        _households(scenario, plan, at, focus, language),
         _villages(scenario, at),
         _station(scenario, at),
         _scale_bar(at, height, language),
@@ -377,7 +510,9 @@ def town_map_svg(scenario: Scenario, plan: Plan, language: Language = "zh") -> s
     key, key_height = legend(_legend_items(language), 8, height + 10, MAP_WIDTH - 16)
     body.append(key)
     heading = label(language, "map.title", scenario=scenario.name)
-    description = summary(language, len(plan.visits), len(plan_workers(plan)), len(plan.unmet))
+    description = summary(
+        language, len(shown.visits), len(plan_workers(shown)), len(plan.unmet), day
+    )
     return document(
         "town-map",
         "town-map",

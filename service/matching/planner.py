@@ -77,28 +77,33 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     budget = Budget(params.time_limit, params.repeatable)
     phases: dict[str, float] = {}
 
-    def lap(name: str, since: float) -> float:
+    def lap(name: str, since: float, coming: str) -> float:
+        """Time the phase ``name`` just ended; report the ``coming`` one as running."""
         now = time.perf_counter()
         phases[name] = round(now - since, 3)
-        progress(name, budget.used())
+        progress(coming, budget.used())
         return now
 
     t = time.perf_counter()
+    progress("candidates", budget.used())
     candidates = find_candidates(problem)
-    t = lap("candidates", t)
+    t = lap("candidates", t, "baselines")
     scored = {
         name: (quality_key(problem, from_schedule(made, name)), made)
         for name, made in _baselines(problem, candidates, budget).items()
     }
     _, schedule = _best(scored)
-    t = lap("baselines", t)
-
     items = exact_items(problem, candidates)
-    if len(items) <= EXACT_MAX_ITEMS and sum(len(i.workers) for i in items) <= EXACT_MAX_PAIRS:
+    exact_fits = (
+        len(items) <= EXACT_MAX_ITEMS and sum(len(i.workers) for i in items) <= EXACT_MAX_PAIRS
+    )
+    t = lap("baselines", t, "exact" if exact_fits else "search")
+
+    if exact_fits:
         share = params.time_limit * EXACT_SHARE
         exact = solve_exact(problem, candidates, items, replace(params, time_limit=share))
         budget.charge(share)
-        t = lap("exact", t)
+        t = lap("exact", t, "search")
         if exact.routed is not None and exact.tiers_proven:
             found = Schedule(problem, candidates)
             for (worker, day, shift), stops in exact.routed.routes.items():
@@ -136,16 +141,17 @@ def solve(problem: Problem, params: SolveParams, *, progress: Progress = _silent
     first = max(budget.left() - bound_seconds, 0.0)
     cooled = first / (first + bound_seconds) if first > 0 else 0.0
     solution = search_then_pick(bound_seconds, (0.0, cooled))
-    t = lap("search", t)
+    t = lap("search", t, "bound")
 
     requested = {p: int(problem.need_visits[problem.need_priority == p].sum()) for p in PRIORITIES}
     planned = visits_by_priority(problem, solution.visits)
     tier_bound, proven = _tier_bounds(problem, solution, params, budget, bound_seconds)
-    t = lap("bound", t)
-    if budget.left() > MIN_SEARCH_SECONDS:
+    more = budget.left() > MIN_SEARCH_SECONDS
+    t = lap("bound", t, "search" if more else "diagnose")
+    if more:
         solution = search_then_pick(0.0, (cooled, 1.0))
         planned = visits_by_priority(problem, solution.visits)
-        lap("search after bound", t)
+        lap("search after bound", t, "diagnose")
     phases["steps"] = float(search.steps)
 
     tier_bound = {p: tier_bound.get(p, requested[p]) for p in PRIORITIES}

@@ -102,11 +102,12 @@ def solve_from(
         A valid plan keeping every pinned visit.
     """
     budget = Budget(params.time_limit, params.repeatable)
+    progress("baselines", budget.used())
     candidates = find_candidates(problem)
     start_from = in_force if keep_plan else pinned_only(in_force, pinned)
     schedule = to_schedule(problem, candidates, start_from)
     schedule.fill(priority_order(problem, candidates))
-    progress("greedy", budget.used())
+    progress("improve", budget.used())
     improve(
         schedule,
         params,
@@ -115,8 +116,8 @@ def solve_from(
         key=stability_key(problem, start_from.visits, pinned),
         wanted=wanted if keep_plan else None,
     )
-    schedule.fill(priority_order(problem, candidates))
     progress("repair", budget.used())
+    schedule.fill(priority_order(problem, candidates))
     return from_schedule(schedule, "cp-sat replan" if keep_plan else "cp-sat")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from service.messages import Language, say
+from service.messages import Language, say, worded
 from service.replan.pinning import Prepared
 from service.wire.common import DAYS
 from service.wire.plan import Plan, PlannedVisit
@@ -75,13 +75,25 @@ def compare(before: Plan, after: Plan, prepared: Prepared, language: Language) -
         Counts of kept, changed, moved, dropped and added visits, and one entry per change.
     """
     old, new = _by_day(before), _by_day(after)
+    unmet = {u.need_id: u.reasons for u in after.unmet}
+
+    def _said(kind: ChangeKind, need_id: str, b: PlannedVisit | None, each: Language) -> str:
+        """Why, in ``each``; a dropped visit also says why nobody else could take it."""
+        said = _why(kind, need_id, b, prepared, each)[1]
+        if kind == "dropped" and unmet.get(need_id):
+            first = unmet[need_id][0]
+            because = (first.messages or {}).get(each, first.message)
+            said = say(each, "change.and_why", said=said, because=because)
+        return said
+
     kept = 0
     changes: list[Change] = []
 
     def note(
         kind: ChangeKind, need_id: str, b: PlannedVisit | None, a: PlannedVisit | None
     ) -> None:
-        reason, message = _why(kind, need_id, b, prepared, language)
+        reason, _ = _why(kind, need_id, b, prepared, language)
+        message, messages = worded(language, lambda each: _said(kind, need_id, b, each))
         changes.append(
             Change(
                 kind=kind,
@@ -90,6 +102,7 @@ def compare(before: Plan, after: Plan, prepared: Prepared, language: Language) -
                 after=None if a is None else _at(a),
                 reason=reason,
                 message=message,
+                messages=messages,
             )
         )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from service.matching.problem import PRIORITIES
-from service.messages import Language, say
+from service.messages import Language, say, worded
 from service.replan.pinning import Prepared
 from service.wire.common import DAYS, ResourceAmount
 from service.wire.plan import Metrics, Plan, PlannedVisit, Reason, Route, Stop, Unmet
@@ -43,7 +43,7 @@ def _numbered(
 def _unmet(
     prepared: Prepared, solved: Plan, visits: list[PlannedVisit], language: Language
 ) -> list[Unmet]:
-    day_name = say(language, f"day.{DAYS.index(prepared.first_day)}")
+    first = DAYS.index(prepared.first_day)
     planned = Counter(v.need_id for v in visits)
     given: dict[str, Counter[str]] = {}
     for visit in visits:
@@ -64,28 +64,26 @@ def _unmet(
             continue
         reasons = list(reasons_of.get(need.id, []))
         if need.id in prepared.left_out:
+            message, messages = worded(
+                language, lambda each: say(each, "replan.left_out", day=say(each, f"day.{first}"))
+            )
             reasons.append(
-                Reason(
-                    code="no_shared_availability",
-                    message=say(language, "replan.left_out", day=day_name),
-                )
+                Reason(code="no_shared_availability", message=message, messages=messages)
             )
         elif missing > 0 and not reasons:
+            left = remaining_days.get(need.id, 0)
+            message, messages = worded(
+                language,
+                lambda each, left=left: say(  # type: ignore[misc]
+                    each, "replan.days_left", day=say(each, f"day.{first}"), days=left
+                ),
+            )
             reasons.append(
-                Reason(
-                    code="no_shared_availability",
-                    message=say(
-                        language,
-                        "replan.days_left",
-                        day=day_name,
-                        days=remaining_days.get(need.id, 0),
-                    ),
-                )
+                Reason(code="no_shared_availability", message=message, messages=messages)
             )
         if short and not any(r.code == "resource_out_of_stock" for r in reasons):
-            reasons.append(
-                Reason(code="resource_out_of_stock", message=say(language, "replan.stock"))
-            )
+            message, messages = worded(language, lambda each: say(each, "replan.stock"))
+            reasons.append(Reason(code="resource_out_of_stock", message=message, messages=messages))
         unmet.append(
             Unmet(
                 need_id=need.id,

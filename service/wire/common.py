@@ -49,6 +49,15 @@ Name = Annotated[
 MAX_EXTRA_BYTES = 16 * 1024
 """Largest ``extra`` of one record, as compact UTF-8 JSON (an Excel cell holds 32,767 chars)."""
 Count = Annotated[int, Field(ge=0, strict=True)]
+Messages = Annotated[
+    dict[Literal["zh", "en"], str] | None,
+    Field(
+        description=(
+            "Optional (a Mulin extension): the same sentence in each language Mulin speaks; "
+            "`message` is the one in the plan's language."
+        )
+    ),
+]
 """A whole number >= 0 that must be a JSON number (not ``true`` or ``"45"``)."""
 
 

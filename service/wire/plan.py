@@ -7,7 +7,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from service.wire.common import Count, Day, Identifier, ResourceAmount, TimeOfDay, WireModel
+from service.wire.common import (
+    Count,
+    Day,
+    Identifier,
+    Messages,
+    ResourceAmount,
+    TimeOfDay,
+    WireModel,
+)
 
 PLAN_FORMAT = "mulin.plan/1"
 
@@ -83,6 +91,7 @@ class Reason(WireModel):
 
     code: ReasonCode
     message: str
+    messages: Messages = None
 
 
 class Unmet(WireModel):
@@ -100,6 +109,7 @@ class PlanWarning(WireModel):
     code: WarningCode
     path: str = Field(description="JSON path of the field at fault, e.g. needs[12].visits.")
     message: str
+    messages: Messages = None
 
 
 class Shortage(WireModel):
@@ -111,6 +121,7 @@ class Shortage(WireModel):
     villages: list[Identifier]
     visits: Count
     message: str
+    messages: Messages = None
 
 
 class Metrics(WireModel):

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from service.wire.common import DAYS, Day, Identifier, TimeOfDay, WireModel
+from service.wire.common import DAYS, Day, Identifier, Messages, TimeOfDay, WireModel
 from service.wire.scenario import Need
 
 
@@ -89,6 +89,7 @@ class Change(BaseModel):
     after: VisitAt | None = None
     reason: ChangeReason
     message: str
+    messages: Messages = None
 
 
 class ChangeSummary(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from html.parser import HTMLParser
@@ -253,33 +254,101 @@ def test_a_plan_request_redirects_to_its_progress_page(
     if job.json()["status"] in ("queued", "running"):
         assert {"plan-progress", "plan-status"} <= ids(page.text)
     progress = stations.get(f"/plans/{plan_id}/progress").json()
-    assert set(progress) == {"status", "progress", "phase"}
+    assert set(progress) == {"status", "progress", "phase", "text"}
+    assert progress["text"].startswith(("排队中", "求解中", "已完成"))
     stations.cookies.clear()
     assert stations.get(f"/plans/{plan_id}/progress").status_code == 401
 
 
-def test_a_done_plan_shows_drawings_unmet_needs_and_downloads(
-    stations: TestClient, tokens: Tokens
-) -> None:
-    """Once done: summary, timeline and map SVGs, unmet needs with reasons, workbook, feeds."""
+def test_a_done_plans_overview_links_every_view(stations: TestClient, tokens: Tokens) -> None:
+    """The overview: summary, shortages, resources and a tab per view; bounds only for P1–2."""
     sign_in(stations, tokens, "coordinator_a")
     plan_id = finished_plan(stations, tokens)
     page = stations.get(f"/plans/{plan_id}")
     assert page.status_code == 200
     found = ids(page.text)
-    assert {"timeline", "map", "unmet", "shortages", "resources", "download-xlsx"} <= found
-    assert {"calendars", "replan-form", "absent-worker", "absent-from"} <= found
-    assert page.text.count("<svg") >= 2
-    plan = stations.get(f"/api/v1/plans/{plan_id}", headers=tokens.header("admin")).json()
-    unmet = plan["plan"]["unmet"]
-    assert page.text.count('class="unmet-need"') == len(unmet)
-    for item in unmet:
-        assert item["reasons"][0]["message"] in page.text
+    assert {"summary", "plan-priorities", "shortages", "resources", "view-links"} <= found
+    tabs = {"overview", "timeline", "map", "unmet", "records", "downloads", "replan"}
+    assert {f"view-{tab}" for tab in tabs} <= found
+    assert "view-changes" not in found  # a first plan has no changes
+    bounds = re.findall(
+        r'<th scope="row">(\d)</th>\s*<td class="number">\d+</td>\s*'
+        r'<td class="number">\d+</td>\s*<td class="number">([^<]+)</td>',
+        page.text,
+    )
+    assert bounds and all(value == "–" for priority, value in bounds if priority > "2")
+    for tab in tabs - {"overview"}:
+        view = stations.get(f"/plans/{plan_id}/{tab}")
+        assert view.status_code == 200, (tab, view.text)
+        assert f'id="view-{tab}" href="/plans/{plan_id}/{tab}" aria-current="page"' in view.text
+        assert unlabelled(view.text) == [], tab
+    sign_in(stations, tokens, "viewer_a")
+    assert "view-replan" not in ids(stations.get(f"/plans/{plan_id}").text)
+    assert stations.get(f"/plans/{plan_id}/replan").status_code == 403
+
+
+def test_the_timeline_and_map_views_draw_a_day_and_a_worker(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """The timeline draws one day with labelled visits; the map filters by day and worker."""
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = finished_plan(stations, tokens)
+    plan = stations.get(f"/api/v1/plans/{plan_id}", headers=tokens.header("admin")).json()["plan"]
+    first = plan["visits"][0]
+    day = stations.get(f"/plans/{plan_id}/timeline?day={first['day']}")
+    assert day.status_code == 200 and day.text.count("<svg") == 1
+    on_day = [v for v in plan["visits"] if v["day"] == first["day"]]
+    bars = sum(len(v["worker_ids"]) for v in on_day)
+    assert day.text.count('class="visit"') == bars
+    assert 'class="visit-label"' in day.text
+    worker = first["worker_ids"][0]
+    town_map = stations.get(f"/plans/{plan_id}/map?day={first['day']}&worker={worker}")
+    assert town_map.status_code == 200
+    routes = [r for r in plan["routes"] if r["day"] == first["day"] and r["worker_id"] == worker]
+    assert town_map.text.count('class="route"') == len(routes) >= 1
+    every = stations.get(f"/plans/{plan_id}/map")
+    assert every.text.count('class="route"') == len(plan["routes"])
+    assert 'class="household' in every.text
+
+
+def test_the_unmet_view_sorts_by_priority_and_filters(stations: TestClient, tokens: Tokens) -> None:
+    """Most urgent first, reasons in words, filters by village, group and reason."""
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = finished_plan(stations, tokens)
+    plan = stations.get(f"/api/v1/plans/{plan_id}", headers=tokens.header("admin")).json()["plan"]
+    page = stations.get(f"/plans/{plan_id}/unmet")
+    assert page.status_code == 200
+    shown = re.findall(r'class="unmet-need" data-need-id="([^"]+)" data-priority="(\d)"', page.text)
+    assert len(shown) == len(plan["unmet"]) >= 1
+    assert [int(p) for _, p in shown] == sorted(int(p) for _, p in shown)
+    for item in plan["unmet"]:
+        reason = item["reasons"][0]
+        assert html.escape(reason["messages"]["zh"], quote=False) in page.text
+    assert "缺少 0 次探访" not in page.text
+    code = plan["unmet"][0]["reasons"][0]["code"]
+    only = stations.get(f"/plans/{plan_id}/unmet?reason={code}")
+    expected = sum(any(r["code"] == code for r in u["reasons"]) for u in plan["unmet"])
+    assert only.text.count('class="unmet-need"') == expected
+    assert (
+        stations.get(f"/plans/{plan_id}/unmet?village=nowhere").text.count('class="unmet-need"')
+        == 0
+    )
+    stations.cookies.set("mulin_lang", "en")
+    english = stations.get(f"/plans/{plan_id}/unmet").text
+    for item in plan["unmet"]:
+        assert html.escape(item["reasons"][0]["messages"]["en"], quote=False) in english
+
+
+def test_the_downloads_view_lists_feeds_and_the_workbook(
+    stations: TestClient, tokens: Tokens
+) -> None:
+    """A row per worker with a calendar feed and a phone link; the workbook downloads."""
+    sign_in(stations, tokens, "coordinator_a")
+    plan_id = finished_plan(stations, tokens)
+    page = stations.get(f"/plans/{plan_id}/downloads")
+    assert {"download-xlsx", "calendars"} <= ids(page.text)
     assert page.text.count('class="calendar-link"') >= 1
     assert 'href="http://testserver/api/v1/feeds/' in page.text
-    assert page.text.count('class="lock-visit"') == len(plan["plan"]["visits"])
-    one_day = stations.get(f"/plans/{plan_id}?day=mon")
-    assert one_day.status_code == 200 and "<svg" in one_day.text
     workbook = stations.get(f"/plans/{plan_id}/export.xlsx")
     assert workbook.status_code == 200
     assert workbook.content[:2] == b"PK"
@@ -292,7 +361,7 @@ def test_a_done_plan_shows_drawings_unmet_needs_and_downloads(
 def test_a_plan_of_an_inconsistent_archive_shows_its_warnings(
     stations: TestClient, tokens: Tokens
 ) -> None:
-    """The plan page lists the plan's warnings, one item per accepted inconsistent record."""
+    """The unmet view lists the plan's warnings, one item per accepted inconsistent record."""
     scenario = scenario_for(STATION_A)
     scenario["needs"][3]["visits"] = 4
     put = stations.put(
@@ -300,7 +369,7 @@ def test_a_plan_of_an_inconsistent_archive_shows_its_warnings(
     )
     assert put.status_code == 200, put.text
     sign_in(stations, tokens, "coordinator_a")
-    page = stations.get(f"/plans/{finished_plan(stations, tokens)}")
+    page = stations.get(f"/plans/{finished_plan(stations, tokens)}/unmet")
     assert "plan-warnings" in ids(page.text)
     assert page.text.count('class="plan-warning"') == 1
     assert 'data-path="needs[3].visits"' in page.text
@@ -324,7 +393,21 @@ def test_the_replan_form_with_an_absent_worker_creates_a_job(
     assert body["status"] == "done", body
     assert body["base_plan_id"] == plan_id
     page = stations.get(f"/plans/{new_id}")
-    assert "changes" in ids(page.text)
+    found = ids(page.text)
+    assert {"changes", "plan-changes", "view-changes", "replan-of"} <= found
+    assert page.text.index('id="plan-changes"') < page.text.index('id="summary"')
+    assert f'href="/plans/{plan_id}"' in page.text  # the original, named by its date
+    assert "重排" in page.text
+    every = stations.get(f"/plans/{new_id}/changes")
+    assert every.text.count("<tr data-reason=") == len(body["changes"]["changes"])
+    dropped = [c for c in body["changes"]["changes"] if c["kind"] == "dropped"]
+    unmet = {u["need_id"] for u in body["plan"]["unmet"]}
+    for change in dropped:
+        if change["need_id"] in unmet:
+            assert "没有别人能接手" in change["messages"]["zh"]
+            assert "nobody else could take it" in change["messages"]["en"]
+    station = stations.get(f"/stations/{STATION_A}").text
+    assert station.count('class="replan-item"') == 1
 
 
 def test_an_invalid_replan_shows_the_form_errors(stations: TestClient, tokens: Tokens) -> None:
@@ -443,7 +526,14 @@ def test_every_form_control_has_a_label(stations: TestClient, tokens: Tokens) ->
     assert unlabelled(stations.get("/").text) == []
     sign_in(stations, tokens, "coordinator_a")
     plan_id = finished_plan(stations, tokens)
-    for url in (f"/stations/{STATION_A}", f"/stations/{STATION_A}/import", f"/plans/{plan_id}"):
+    for url in (
+        f"/stations/{STATION_A}",
+        f"/stations/{STATION_A}/import",
+        f"/plans/{plan_id}/replan",
+        f"/plans/{plan_id}/records",
+        f"/plans/{plan_id}/map",
+        f"/plans/{plan_id}/unmet",
+    ):
         page = stations.get(url)
         assert page.status_code == 200, url
         assert "<input" in page.text or "<select" in page.text, url

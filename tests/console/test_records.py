@@ -18,11 +18,13 @@ def test_a_coordinator_records_visits_on_the_plan_page(
     sign_in(stations, tokens, "coordinator_a")
     plan_id = finished_plan(stations, tokens)
     plan = stations.get(f"/api/v1/plans/{plan_id}", headers=tokens.header("admin")).json()["plan"]
-    page = stations.get(f"/plans/{plan_id}")
-    assert {"records", "records-table"} <= ids(page.text)
-    assert page.text.count('class="record-form"') == len(plan["visits"])
-    assert page.text.count("record-status status-none") == len(plan["visits"])
-    assert unlabelled(page.text) == []
+    for day in {visit["day"] for visit in plan["visits"]}:
+        page = stations.get(f"/plans/{plan_id}/records?day={day}")
+        assert {"records", "records-table"} <= ids(page.text)
+        on_day = sum(1 for visit in plan["visits"] if visit["day"] == day)
+        assert page.text.count('class="record-form"') == on_day
+        assert page.text.count("record-status status-none") == on_day
+        assert unlabelled(page.text) == []
     visit = plan["visits"][0]
     answer = stations.post(
         f"/plans/{plan_id}/records",
@@ -37,7 +39,7 @@ def test_a_coordinator_records_visits_on_the_plan_page(
         follow_redirects=False,
     )
     assert answer.status_code == 303, answer.text
-    assert answer.headers["location"].startswith(f"/plans/{plan_id}?recorded=")
+    assert answer.headers["location"].startswith(f"/plans/{plan_id}/records?recorded=")
     stored = records(stations, tokens, plan_id)
     assert [(r["need_id"], r["status"], r["missed_reason"]) for r in stored] == [
         (visit["need_id"], "missed", "weather")
@@ -81,7 +83,7 @@ def test_viewers_and_other_stations_cannot_record(stations: TestClient, tokens: 
         stations.cookies.clear()
         sign_in(stations, tokens, name)
         if name == "viewer_a":
-            page = stations.get(f"/plans/{plan_id}")
+            page = stations.get(f"/plans/{plan_id}/records")
             assert "records-table" in ids(page.text) and 'class="record-form"' not in page.text
         answer = stations.post(f"/plans/{plan_id}/records", data=data, headers=ORIGIN)
         assert answer.status_code == status, name
@@ -89,11 +91,11 @@ def test_viewers_and_other_stations_cannot_record(stations: TestClient, tokens: 
 
 
 def test_the_plan_page_shows_each_workers_phone_link(stations: TestClient, tokens: Tokens) -> None:
-    """Beside the feed links, the plan page has one phone link per busy worker, that works."""
+    """Beside the feed links, the downloads view has one phone link per busy worker that works."""
     job = done_plan(stations, tokens)
     links = phone_links(stations, tokens, job["id"])
     sign_in(stations, tokens, "coordinator_a")
-    page = stations.get(f"/plans/{job['id']}")
+    page = stations.get(f"/plans/{job['id']}/downloads")
     shown = re.findall(r'class="phone-link" href="http://testserver([^"]+)"', page.text)
     assert sorted(u.replace("&amp;", "&") for u in shown) == sorted(links.values())
     stations.cookies.clear()

@@ -1,7 +1,8 @@
-"""Refresh ``docs/screenshots/console-timeline.png``, ``console-map.png`` and ``phone.png``.
+"""Refresh the console's screenshots in ``docs/screenshots/`` (``make screenshots``).
 
-Runs ``tests/e2e/test_console.py::test_coordinator_week`` and
-``tests/e2e/test_phone.py::test_a_worker_records_visits_on_the_phone`` with
+Each view of a plan of the demo town (``console-<view>.png``), its station page and the
+worker's phone page (``phone.png``): runs ``test_views.py::test_screenshots_of_every_view``
+and ``test_phone.py::test_a_worker_records_visits_on_the_phone`` (``tests/e2e/``) with
 ``MULIN_E2E_SCREENSHOTS=docs`` (and ``MULIN_E2E_REQUIRED=1``), which copy their screenshots into
 ``docs/screenshots/``; exit code 1 when the tests did not refresh every file (a failure, or a
 skip). From the project root: ``.venv/bin/python tests/e2e/refresh_screenshots.py``.
@@ -17,9 +18,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "screenshots"
-NAMES = ("console-timeline.png", "console-map.png", "phone.png")
+VIEWS = ("overview", "changes", "timeline", "map", "unmet", "records", "downloads", "replan")
+NAMES = (*(f"console-{view}.png" for view in VIEWS), "console-station.png", "phone.png")
 TESTS = (
-    "tests/e2e/test_console.py::test_coordinator_week",
+    "tests/e2e/test_views.py::test_screenshots_of_every_view",
     "tests/e2e/test_phone.py::test_a_worker_records_visits_on_the_phone",
 )
 

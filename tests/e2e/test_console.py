@@ -171,8 +171,8 @@ def switch_language(driver: WebDriver, code: str, marker: str) -> str:
 
 
 def wait_for_done_plan(driver: WebDriver, seconds: float = PLAN_SECONDS) -> WebElement:
-    """The timeline of the plan page once the plan is done (the page reloads itself)."""
-    return page_marker(driver, "section#timeline", "plan", seconds)
+    """The summary of the plan's overview once the plan is done (the page reloads itself)."""
+    return page_marker(driver, "section#summary", "plan", seconds)
 
 
 def plan_job(live: Live, plan_id: str, seconds: float = PLAN_SECONDS) -> dict[str, Any]:
@@ -260,48 +260,51 @@ def test_coordinator_week(live: Live, browser: WebDriver, artifacts: Path) -> No
     WebDriverWait(browser, PAGE_SECONDS).until(
         lambda d: PLAN_PATH.search(d.current_url) is not None, message="no plan page"
     )
-    first = page_marker(browser, "progress#plan-progress, section#timeline", "plan")
+    first = page_marker(browser, "progress#plan-progress, section#summary", "plan")
     assert first.tag_name in ("progress", "section")
-    timeline = wait_for_done_plan(browser)
+    wait_for_done_plan(browser)
     plan_id = plan_id_of(browser)
     job = plan_job(live, plan_id)
     plan = job["plan"]
     assert job["week_start"] == WEEK
     assert job["time_limit"] == TIME_LIMIT
-
     planned = len(plan["visits"])
     assert planned == plan["metrics"]["visits_planned"] > 0
-    assert count(browser, "section#timeline svg rect.visit") >= planned, "visits missing"
+    wait_for(browser, "section#shortages")
+    assert count(browser, "table#resources tr") >= 1
+
+    day = plan["visits"][0]["day"]
+    timeline = open_page(
+        browser, live.url(f"/plans/{plan_id}/timeline?day={day}"), "section#timeline", "timeline"
+    )
+    bars = sum(len(v["worker_ids"]) for v in plan["visits"] if v["day"] == day)
+    assert count(browser, "section#timeline svg rect.visit") == bars, "visits missing"
+    screenshot(browser, artifacts, "plan-timeline.png", timeline)
+    town_map = open_page(browser, live.url(f"/plans/{plan_id}/map"), "section#map", "map")
     status, needs = live.api("GET", f"/stations/{STATION}/needs?limit=200")
     assert status == 200
     assert count(browser, "section#map svg circle.household") == needs["count"]
     assert count(browser, "section#map svg circle.household.unmet") == len(plan["unmet"])
-    assert count(browser, "section#map svg polyline.route") >= 1
-    unmet = browser.find_elements(By.CSS_SELECTOR, "section#unmet li.unmet-need")
+    assert count(browser, "section#map svg polyline.route") == len(plan["routes"]) >= 1
+    screenshot(browser, artifacts, "plan-map.png", town_map)
+    open_page(browser, live.url(f"/plans/{plan_id}/unmet"), "section#unmet", "unmet")
+    unmet = browser.find_elements(By.CSS_SELECTOR, "section#unmet tr.unmet-need")
     assert len(unmet) == len(plan["unmet"])
-    for item, need in zip(unmet, plan["unmet"], strict=True):
+    by_id = {need["need_id"]: need for need in plan["unmet"]}
+    for item in unmet:
+        need = by_id[str(item.get_attribute("data-need-id"))]
         reasons = item.find_elements(By.CSS_SELECTOR, "span.reason")
         assert len(reasons) == len(need["reasons"]), "a reason of an unmet need is missing"
         assert all(reason.text.strip() for reason in reasons), "an empty reason"
-    wait_for(browser, "section#shortages")
-    assert count(browser, "table#resources tr") >= 1
-    calendars = browser.find_elements(By.CSS_SELECTOR, "div#calendars a.calendar-link")
+    open_page(browser, live.url(f"/plans/{plan_id}/downloads"), "section#downloads", "downloads")
+    calendars = browser.find_elements(By.CSS_SELECTOR, "table#calendars a.calendar-link")
     assert len(calendars) == len({w for visit in plan["visits"] for w in visit["worker_ids"]})
-
     download = browser.find_element(By.CSS_SELECTOR, "a#download-xlsx")
     href = download.get_attribute("href")
     assert href, "the download link has no address"
     status, workbook = fetch_with_cookies(browser, href)
     assert status == 200
     assert workbook[:2] == b"PK", "the download is not an .xlsx workbook"
-
-    shots = {
-        "console-timeline.png": screenshot(browser, artifacts, "plan-timeline.png", timeline),
-        "console-map.png": screenshot(
-            browser, artifacts, "plan-map.png", wait_for(browser, "section#map")
-        ),
-    }
-    copy_to_docs(shots)
 
 
 def test_replan_with_absent_worker(live: Live, browser: WebDriver, artifacts: Path) -> None:
@@ -316,11 +319,10 @@ def test_replan_with_absent_worker(live: Live, browser: WebDriver, artifacts: Pa
 
     browser.delete_all_cookies()
     sign_in(browser, live)
-    open_page(browser, live.url(f"/plans/{accepted['id']}"), "section#timeline", "plan")
-    if not browser.find_elements(By.CSS_SELECTOR, "form#replan-form"):
-        links = browser.find_elements(By.CSS_SELECTOR, "a[href*='replan']")
-        assert links, "the plan page offers no re-plan"
-        links[0].click()
+    open_page(browser, live.url(f"/plans/{accepted['id']}"), "section#summary", "plan")
+    tab = browser.find_elements(By.CSS_SELECTOR, "a#view-replan")
+    assert tab, "the plan's overview offers no re-plan"
+    tab[0].click()
     form = page_marker(browser, "form#replan-form", "replan")
     absent = Select(form.find_element(By.CSS_SELECTOR, "select#absent-worker"))
     values = [o.get_attribute("value") for o in absent.options]
@@ -335,14 +337,22 @@ def test_replan_with_absent_worker(live: Live, browser: WebDriver, artifacts: Pa
     for limit in form.find_elements(By.CSS_SELECTOR, "input[name=time_limit]"):
         limit.clear()
         limit.send_keys(str(TIME_LIMIT))
+    preview = wait_for(browser, "div#replan-preview")
+    assert preview.is_displayed() and busy[0] in preview.text, "the preview names no absence"
     form.find_element(By.CSS_SELECTOR, "button#replan-submit").click()
-    changes = page_marker(browser, "table#changes", "replan result", PLAN_SECONDS)
+    page_marker(browser, "table#changes", "replan result", PLAN_SECONDS)
     new_id = plan_id_of(browser)
     assert new_id != str(accepted["id"]), "the re-plan shows the old plan"
     job = plan_job(live, new_id)
     assert job["base_plan_id"] == str(accepted["id"])
     moved = len(job["changes"]["changes"])
     assert moved >= 1, "an absent worker with visits changed nothing"
+    order = browser.execute_script(
+        "return [document.getElementById('plan-changes'), document.getElementById('summary')]"
+        ".map(e => e.getBoundingClientRect().top);"
+    )
+    assert order[0] < order[1], "the changes do not come first after a re-plan"
+    changes = open_page(browser, live.url(f"/plans/{new_id}/changes"), "table#changes", "changes")
     assert len(changes.find_elements(By.CSS_SELECTOR, "tbody tr")) == moved
     screenshot(browser, artifacts, "replan.png", changes)
 
