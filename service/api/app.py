@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from service.api import redaction
+from service.api import docs_pages, redaction
 from service.api.audit import AuditLog
 from service.api.deps import storable_parameters
 from service.api.errors import BodySizeLimit, install_error_handlers
@@ -119,6 +119,8 @@ def create_app(settings: Settings, *, recover_jobs: bool = True) -> FastAPI:
         ),
         lifespan=lifespan,
         dependencies=[Depends(storable_parameters)],
+        docs_url=None,  # FastAPI's pages load from a CDN: docs_pages serves them offline
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -146,6 +148,7 @@ def create_app(settings: Settings, *, recover_jobs: bool = True) -> FastAPI:
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(_health_router(), prefix=API_PREFIX)
+    docs_pages.install(app)
     # the console's pages at / (not in the OpenAPI); imported here: it imports service.api
     from service.console.routes import install as install_console
 
