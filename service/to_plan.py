@@ -11,7 +11,7 @@ from service.matching.shortage import ShortageFinding
 from service.matching.solution import Solution, visits_by_priority
 from service.messages import Language, days_text, say, worded
 from service.to_solver import Indexed
-from service.vocabulary import Kind, label
+from service.vocabulary import Kind, label, unit_of
 from service.wire.common import DAYS, ResourceAmount, minutes_to_time
 from service.wire.plan import (
     PLAN_FORMAT,
@@ -133,7 +133,7 @@ def _reason_text(
             f"reason.{code}",
             resource=resource.name,
             quantity=finding.quantity,
-            unit=label(language, "unit", resource.unit),
+            unit=unit_of(language, resource.unit, finding.quantity),
             eligible=say(language, "list.sep").join(groups),
         )
     return message

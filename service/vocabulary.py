@@ -174,6 +174,22 @@ UNIT_NAMES: dict[Language, dict[str, str]] = {
         "person": "people",
     },
 }
+UNIT_SINGULAR_EN: dict[str, str] = {
+    "bag": "bag",
+    "piece": "piece",
+    "kit": "kit",
+    "set": "set",
+    "box": "box",
+    "bottle": "bottle",
+    "pack": "pack",
+    "litre": "litre",
+    "copy": "copy",
+    "portion": "portion",
+    "hour": "hour",
+    "time": "time",
+    "person": "person",
+}
+"""English names of one unit (``UNIT_NAMES["en"]`` holds the plurals)."""
 PHASE_NAMES: dict[Language, dict[str, str]] = {
     "zh": {
         "queued": "排队等候",
@@ -280,6 +296,13 @@ def label(language: Language, kind: Kind, code: str) -> str:
         ``手语`` for ``("zh", "skill", "sign_language")``; ``xyz`` for an unknown ``xyz``.
     """
     return _NAMES[kind][language].get(code, code)
+
+
+def unit_of(language: Language, code: str, quantity: int) -> str:
+    """The name of a unit after ``quantity`` (``1 bag``, ``3 bags``; ``袋`` in Chinese)."""
+    if language == "en" and quantity == 1:
+        return UNIT_SINGULAR_EN.get(code, label(language, "unit", code))
+    return label(language, "unit", code)
 
 
 def names_of(language: Language, kind: Kind) -> dict[str, str]:

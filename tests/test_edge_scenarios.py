@@ -73,7 +73,7 @@ def test_mandatory_unservable_is_infeasible_and_says_why() -> None:
     assert entry.missing_visits == mandatory[0].visits
     reasons = [r for r in entry.reasons if r.code == "no_qualified_worker"]
     assert reasons, entry.reasons
-    assert any("sign_language" in r.message for r in reasons)
+    assert any("sign language" in r.message for r in reasons)
 
 
 def test_mandatory_unservable_still_serves_the_others() -> None:

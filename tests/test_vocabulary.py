@@ -11,7 +11,7 @@ import pytest
 
 from service import generator
 from service.planning import PlanOptions, plan_week
-from service.vocabulary import Kind, label, names_of
+from service.vocabulary import UNIT_SINGULAR_EN, Kind, label, names_of, unit_of
 from service.wire.scenario import Scenario
 
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -34,6 +34,13 @@ def test_an_unknown_code_is_shown_as_it_is() -> None:
     assert label("en", "unit", "crate") == "crate"
     assert label("zh", "skill", "sign_language") == "手语"
     assert label("en", "language", "subei") == "Subei dialect"
+
+
+def test_english_units_agree_with_their_quantity() -> None:
+    """One bag, three bags; Chinese units do not change."""
+    assert unit_of("en", "bag", 1) == "bag" and unit_of("en", "bag", 3) == "bags"
+    assert unit_of("en", "yuan", 1) == "yuan" and unit_of("zh", "bag", 3) == "袋"
+    assert set(UNIT_SINGULAR_EN) <= set(names_of("en", "unit"))
 
 
 def test_the_generators_codes_are_all_named() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from service.console.labels import t
 from service.exports.common import visit_order
 from service.messages import Language, in_language
-from service.vocabulary import label
+from service.vocabulary import label, unit_of
 from service.wire.common import DAYS
 from service.wire.plan import Plan
 from service.wire.replan import ChangeSummary, VisitAt
@@ -180,7 +180,7 @@ def _unmet_rows(scenario: Scenario, plan: Plan, language: Language) -> list[Unme
         for amount in item.missing_resources:
             resource = resources.get(amount.id)
             name = resource.name if resource else amount.id
-            unit = label(language, "unit", resource.unit) if resource else ""
+            unit = unit_of(language, resource.unit, amount.quantity) if resource else ""
             short.append(
                 t(language, "unmet.resource", resource=name, quantity=amount.quantity, unit=unit)
             )

@@ -20,10 +20,11 @@ from service.console.labels import t
 from service.exports.common import visit_order
 from service.messages import Language
 from service.storage.models import PlanJob, VisitRecord
-from service.vocabulary import label
+from service.vocabulary import unit_of
+from service.wire.common import ResourceAmount
 from service.wire.plan import Plan
 from service.wire.records import MISSED_REASONS, RECORD_STATUSES, VisitRecordBody
-from service.wire.scenario import Scenario
+from service.wire.scenario import Resource, Scenario
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,16 @@ class RecordDay:
     name: str
     date: str
     rows: list[RecordRow]
+
+
+def _goods(amount: ResourceAmount, resources: dict[str, Resource], language: Language) -> str:
+    """``5公斤大米 × 1 袋``: a resource handed over, by name, quantity and unit."""
+    resource = resources.get(amount.id)
+    if resource is None:
+        return f"{amount.id} × {amount.quantity}"
+    return (
+        f"{resource.name} × {amount.quantity} {unit_of(language, resource.unit, amount.quantity)}"
+    )
 
 
 def record_rows(
@@ -100,12 +111,7 @@ def record_rows(
             continue
         need = needs.get(visit.need_id)
         record = stored.get((visit.need_id, visit.visit))
-        goods = separator.join(
-            f"{resources[a.id].name} × {a.quantity} {label(language, 'unit', resources[a.id].unit)}"
-            if a.id in resources
-            else f"{a.id} × {a.quantity}"
-            for a in visit.resources
-        )
+        goods = separator.join(_goods(a, resources, language) for a in visit.resources)
         days.setdefault(visit.day, []).append(
             RecordRow(
                 slug=f"v{index}",

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from service import vocabulary
 from service.exports.labels import label
 from service.messages import Language, say
 from service.wire.common import DAYS, Location, ResourceAmount, time_to_minutes
@@ -174,7 +175,8 @@ class PlanIndex:
         parts = []
         for amount in amounts:
             resource = self.resources[amount.id]
-            parts.append(f"{resource.name} × {amount.quantity} {resource.unit}")
+            unit = vocabulary.unit_of(language, resource.unit, amount.quantity)
+            parts.append(f"{resource.name} × {amount.quantity} {unit}")
         return say(language, "list.sep").join(parts)
 
     def category(self, language: Language, need: Need) -> str:

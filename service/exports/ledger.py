@@ -28,6 +28,7 @@ from typing import Literal
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from service import vocabulary
 from service.exports.common import ExportError, plan_problems
 from service.exports.labels import label
 from service.exports.workbook import Book, Cell
@@ -443,7 +444,8 @@ def _amounts(ledger: Ledger, language: Language, amounts: Sequence[Amount]) -> s
         if resource is None:
             parts.append(f"{amount.resource_id} × {amount.quantity}")
         else:
-            parts.append(f"{resource.name} × {amount.quantity} {resource.unit}")
+            unit = vocabulary.unit_of(language, resource.unit, amount.quantity)
+            parts.append(f"{resource.name} × {amount.quantity} {unit}")
     return say(language, "list.sep").join(parts)
 
 
@@ -589,7 +591,7 @@ def _resources_sheet(book: Book, ledger: Ledger, language: Language) -> None:
             total.resource.id,
             total.resource.name,
             label(language, f"kind.{total.resource.kind}"),
-            total.resource.unit,
+            vocabulary.label(language, "unit", total.resource.unit),
             total.planned,
             total.given,
         ]

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from service import vocabulary
 from service.exports.common import PlanIndex, day_date
 from service.exports.labels import day_name, label, status_name
 from service.messages import Language
@@ -326,7 +327,7 @@ def _resources_sheet(book: Book, index: PlanIndex, language: Language) -> None:
             resource.id,
             resource.name,
             label(language, f"kind.{resource.kind}"),
-            resource.unit,
+            vocabulary.label(language, "unit", resource.unit),
             requested[resource.id],
             given[resource.id],
             resource.available,

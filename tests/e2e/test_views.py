@@ -128,13 +128,20 @@ def set_language(driver: WebDriver, live: Live, code: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_every_page_fits_in_5000_px(wide: WebDriver, live: Live, town: Town, language: str) -> None:
+def test_every_page_fits_in_5000_px(
+    wide: WebDriver, live: Live, town: Town, language: str, artifacts: Path
+) -> None:
     """At 1,400 px wide no console page of the demo town is taller than 5,000 px."""
     set_language(wide, live, language)
     heights = {}
     for path, marker in pages(town):
         open_page(wide, live.url(path), marker, path)
         heights[path] = page_height(wide)
+    named = {
+        path.replace(town.plan_id, "{plan}").replace(town.replan_id, "{replan}"): height
+        for path, height in heights.items()
+    }
+    (artifacts / f"page-heights-{language}.json").write_text(json.dumps(named, indent=1))
     tall = {path: height for path, height in heights.items() if height > MAX_PAGE_HEIGHT}
     assert tall == {}, f"pages taller than {MAX_PAGE_HEIGHT} px: {tall}"
 

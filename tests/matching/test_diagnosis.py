@@ -78,7 +78,7 @@ def test_no_qualified_worker_when_nobody_has_the_skill() -> None:
     assert codes(plan, "n1") == ["no_qualified_worker"]
     entry = unmet_of(plan, "n1")
     assert entry is not None and entry.missing_visits == 1
-    assert "sign_language" in entry.reasons[0].message
+    assert "sign language" in entry.reasons[0].message
     assert_plain_sentences(plan)
 
 

@@ -29,6 +29,7 @@ from service.matching.problem import PRIORITIES, Problem
 from service.matching.solution import from_schedule, quality_key, visits_by_priority
 from service.planning import PlanOptions, plan_week
 from service.to_solver import to_solver
+from service.vocabulary import names_of
 from service.wire.plan import Plan
 from service.wire.scenario import Scenario
 
@@ -118,7 +119,7 @@ def test_small_week_is_solved_exactly() -> None:
 
 
 def test_progress_reports_fractions_of_the_budget() -> None:
-    """The progress callback gets the phases in order, with fractions between 0 and 1."""
+    """The phase now running is reported, in order, named in the vocabulary, never going back."""
     problem = to_solver(parse(tiny_data())).problem
     seen: list[tuple[str, float]] = []
     solve(
@@ -127,7 +128,11 @@ def test_progress_reports_fractions_of_the_budget() -> None:
         progress=lambda phase, f: seen.append((phase, f)),
     )
     assert [phase for phase, _ in seen][:2] == ["candidates", "baselines"]
+    assert seen[0][1] < 0.5, "the first phase is reported when it starts"
     assert all(0.0 <= f <= 1.0 for _, f in seen)
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions)
+    assert {phase for phase, _ in seen} <= set(names_of("en", "phase"))
 
 
 def swap_week() -> Problem:

@@ -44,7 +44,7 @@ def test_missing_skill_nearby_is_reported_as_a_skill_shortage() -> None:
     assert found[0].visits >= 1
     assert found[0].villages == ["v01"]
     assert set(found[0].days) <= set(WEEKDAYS) and found[0].days
-    assert "sign_language" in found[0].message
+    assert "sign language" in found[0].message
     assert not any(name in found[0].message for name in WORKER_NAMES)
 
 
