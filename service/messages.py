@@ -139,6 +139,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "change.newly_served": "调整后腾出的时间用于原先没排上的走访",
         "change.rearranged": "为配合以上调整而重新安排",
         "change.and_why": "{said}；没有别人能接手：{because}",
+        "worker.named": "{name}（{id}）",
     },
     "en": {
         "day.0": "Mon",
@@ -285,6 +286,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "change.newly_served": "time freed by the changes serves a visit left out before",
         "change.rearranged": "rearranged to make the changes above fit",
         "change.and_why": "{said}; nobody else could take it: {because}",
+        "worker.named": "{name} ({id})",
     },
 }
 

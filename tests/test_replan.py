@@ -104,7 +104,7 @@ def test_replan_moves_fewer_visits_than_planning_the_rest_from_scratch() -> None
 
 
 def test_every_change_of_the_absent_worker_says_so() -> None:
-    """Visits the absent worker had from Wednesday are listed as changes with that reason."""
+    """The absent worker's visits from Wednesday are changes with that reason, naming them."""
     worker = busiest_late_worker()
     had = [v for v in in_force().visits if v.day in LATE_DAYS and worker in v.worker_ids]
     reasons = {
@@ -114,6 +114,12 @@ def test_every_change_of_the_absent_worker_says_so() -> None:
     }
     assert had
     assert all(reasons[(v.need_id, v.day)] == "worker_absent" for v in had)
+    name = next(w.name for w in replanned().week.workers if w.id == worker)
+    for change in replanned().changes.changes:
+        if change.reason == "worker_absent":
+            assert change.messages is not None
+            assert f"{name}（{worker}）" in change.messages["zh"]
+            assert f"{name} ({worker})" in change.messages["en"]
 
 
 def test_changes_count_matches_the_plans() -> None:

@@ -45,7 +45,11 @@ def _why(
         return "newly_served", say(language, "change.newly_served")
     away = [w for w in before.worker_ids if before.day in prepared.absent.get(w, set())]
     if away:
-        names = say(language, "list.sep").join(away)
+        known = {worker.id: worker.name for worker in prepared.week.workers}
+        named = [
+            say(language, "worker.named", name=known[w], id=w) if w in known else w for w in away
+        ]
+        names = say(language, "list.sep").join(named)
         return "worker_absent", say(language, "change.worker_absent", workers=names)
     if (before.need_id, before.visit) in prepared.missed:
         day = say(language, f"day.{DAYS.index(before.day)}")
