@@ -3,7 +3,8 @@
 Every console page fits in 5,000 px at 1,400 px wide, in Chinese and in English; the plan's
 overview shows its summary and every view within the first screen; the unmet view is sorted by
 priority and shows no raw code the vocabulary knows; after a re-plan the changes come first;
-English pages hold no Chinese outside names of people and places. With
+English pages hold no Chinese outside names of people and places; the views work from the
+keyboard. With
 ``MULIN_E2E_SCREENSHOTS=docs`` each view's screenshot is copied into ``docs/screenshots/``.
 """
 
@@ -17,7 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import Select
 
 from e2e.e2e_kit import ROOT, Live
 from e2e.test_console import (
@@ -35,6 +39,7 @@ WIDTH, HEIGHT = 1400, 900
 MAX_PAGE_HEIGHT = 5000
 TIME_LIMIT = 5
 CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]+")
+TAB_PRESSES = 20
 VIEWS = ("", "/changes", "/timeline", "/map", "/unmet", "/records", "/downloads", "/replan")
 
 
@@ -241,3 +246,35 @@ def test_screenshots_of_every_view(
         shots[f"console-{name}.png"] = screenshot(wide, artifacts, f"view-{name}.png")
     assert len(shots) == len(VIEWS) + 1
     copy_to_docs(shots)
+
+
+def active_id(driver: WebDriver) -> str:
+    """The id of the element that has the keyboard focus ('' for none)."""
+    return str(driver.switch_to.active_element.get_attribute("id") or "")
+
+
+def test_the_views_work_from_the_keyboard(wide: WebDriver, live: Live, town: Town) -> None:
+    """Skip link first, every tab reachable with Tab, Enter opens a view, filters by keys."""
+    open_page(wide, live.url(f"/plans/{town.plan_id}"), "section#summary", "overview")
+    wide.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    skip = wide.switch_to.active_element
+    assert "skip-link" in str(skip.get_attribute("class")), "Tab does not start at the skip link"
+    skip.send_keys(Keys.ENTER)
+    assert active_id(wide) == "main"
+    reached = []
+    for _ in range(TAB_PRESSES):
+        wide.switch_to.active_element.send_keys(Keys.TAB)
+        reached.append(active_id(wide))
+        if "view-replan" in reached:
+            break
+    tabs = ["view-overview", "view-timeline", "view-map", "view-unmet", "view-replan"]
+    assert all(tab in reached for tab in tabs), f"Tab reached only {reached}"
+    wide.find_element(By.CSS_SELECTOR, "a#view-unmet").send_keys(Keys.ENTER)
+    page_marker(wide, "form#unmet-filter", "unmet")
+    reason = wide.find_element(By.CSS_SELECTOR, "select#unmet-reason")
+    reason.send_keys(Keys.ARROW_DOWN)
+    chosen = Select(reason).first_selected_option.get_attribute("value")
+    assert chosen, "the arrow key chose no reason"
+    wide.find_element(By.CSS_SELECTOR, "button#unmet-submit").send_keys(Keys.ENTER)
+    page_marker(wide, f"select#unmet-reason option[value='{chosen}'][selected]", "filtered unmet")
+    assert f"reason={chosen}" in wide.current_url
