@@ -30,6 +30,7 @@ from service.storage import repository
 from service.vocabulary import CATEGORY_NAMES
 
 router = APIRouter(include_in_schema=False)
+MOST_BARS = 40
 
 
 def hours_chart(figures: Figures, language: Language) -> str | None:
@@ -52,22 +53,30 @@ def done_share(figures: Figures) -> float | None:
 
 
 def city_charts(city: CityKpis, names: dict[str, str], language: Language) -> list[str]:
-    """The city page's charts: service hours and the share of visits done, by station."""
+    """The city page's charts: service hours and the share of visits done, by station.
+
+    Each chart shows at most :data:`MOST_BARS` stations, the largest values (the table has all).
+    """
     hours = [(names.get(s, s), f.hours) for s, f in city.stations.items()]
     shares = [
         (names.get(s, s), round(100 * share, 1))
         for s, f in city.stations.items()
         if (share := done_share(f)) is not None
     ]
+    cut = len(city.stations) > MOST_BARS
+    hours = sorted(hours, key=lambda row: -row[1])[:MOST_BARS]
+    shares = sorted(shares, key=lambda row: -row[1])[:MOST_BARS]
     if language == "zh":
+        top = f"（前 {MOST_BARS} 个工作站）" if cut else ""
         headings = (
-            ("各工作站服务时长", "各工作站已完成探访的时长（小时）。"),
-            ("各工作站探访完成率", "已完成或部分完成的探访占计划探访的比例。"),
+            ("各工作站服务时长" + top, "各工作站已完成探访的时长（小时）。"),
+            ("各工作站探访完成率" + top, "已完成或部分完成的探访占计划探访的比例。"),
         )
     else:
+        top = f" (top {MOST_BARS} stations)" if cut else ""
         headings = (
-            ("Service hours by station", "Hours of visits done at each station."),
-            ("Visits done by station", "Share of the planned visits done or partly done."),
+            ("Service hours by station" + top, "Hours of visits done at each station."),
+            ("Visits done by station" + top, "Share of the planned visits done or partly done."),
         )
     charts = (
         horizontal_bars("city-hours", headings[0], hours, "h"),

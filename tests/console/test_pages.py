@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import time
@@ -11,6 +12,10 @@ from typing import Any
 
 from api.api_kit import STATION_A, STATION_B, WEEK, Tokens, scenario_for, wait_for_plan
 from fastapi.testclient import TestClient
+
+from service.api.kpis import Figures
+from service.api.routes.kpis import CityKpis
+from service.console.kpi_pages import MOST_BARS, city_charts
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -658,3 +663,18 @@ def test_the_city_assessment_page_shows_every_station_side_by_side(
     english = stations.get("/city/kpis?from=2026-11-01&to=2026-11-30").text
     assert "Stations side by side" in english
     assert "考核" not in english and "完成率" not in english and "服务时长" not in english
+
+
+def test_city_charts_show_the_largest_forty_stations() -> None:
+    """With more stations than bars, a chart keeps the largest values and says so."""
+    stations = {
+        f"s{i:03d}": Figures(hours=float(i), visits_planned=2, visits_done=1) for i in range(60)
+    }
+    city = CityKpis(
+        from_date=dt.date(2026, 11, 1), to_date=dt.date(2026, 11, 30), stations=stations
+    )
+    names = {station: f"Station {station}" for station in stations}
+    hours, _ = city_charts(city, names, "en")
+    assert hours.count("<rect") == MOST_BARS
+    assert "Station s059" in hours and "Station s019:" not in hours
+    assert f"top {MOST_BARS} stations" in hours
