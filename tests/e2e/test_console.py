@@ -13,11 +13,12 @@ import shutil
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -70,6 +71,30 @@ def fetch_with_cookies(driver: WebDriver, url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+DETACHED = "does not belong to the document"
+"""Chromium's answer, instead of a stale reference, for a node a navigation just removed."""
+
+
+def detached(error: WebDriverException) -> bool:
+    """Whether an error says only that the element left the page (stale, or detached)."""
+    return isinstance(error, StaleElementReferenceException) or DETACHED in str(error.msg)
+
+
+def gone(element: WebElement) -> Callable[[WebDriver], bool]:
+    """A wait condition: ``element`` has left the page (a navigation or reload replaced it)."""
+
+    def check(_: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException as error:
+            if detached(error):
+                return True
+            raise
+        return False
+
+    return check
+
+
 def page_marker(
     driver: WebDriver, css: str, page: str, seconds: float = PAGE_SECONDS
 ) -> WebElement:
@@ -77,6 +102,14 @@ def page_marker(
     checked: set[str] = set()
 
     def marker_or_404(d: WebDriver) -> WebElement | Literal[False]:
+        try:
+            return look(d)
+        except WebDriverException as error:
+            if detached(error):
+                return False  # the page was being replaced: look again
+            raise
+
+    def look(d: WebDriver) -> WebElement | Literal[False]:
         found = d.find_elements(By.CSS_SELECTOR, css)
         if found:
             return found[0]
@@ -93,10 +126,10 @@ def page_marker(
         return False
 
     # A page that follows its plan's progress reloads itself: an element found just before a
-    # reload is stale when read, so the wait looks again instead of failing.
-    marker: WebElement = WebDriverWait(
-        driver, seconds, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException]
-    ).until(marker_or_404, message=f"no {css} on the {page} page")
+    # reload is stale (or detached) when read, so the wait looks again instead of failing.
+    marker: WebElement = WebDriverWait(driver, seconds, poll_frequency=0.2).until(
+        marker_or_404, message=f"no {css} on the {page} page"
+    )
     return marker
 
 
@@ -146,9 +179,7 @@ def sign_in(driver: WebDriver, live: Live, folder: Path | None = None) -> None:
         screenshot(driver, folder, "signin.png")
     token.send_keys(live.coordinator_token)
     form.find_element(By.CSS_SELECTOR, "button#signin-submit").click()
-    WebDriverWait(driver, PAGE_SECONDS).until(
-        ec.staleness_of(form), message="the sign-in form stayed"
-    )
+    WebDriverWait(driver, PAGE_SECONDS).until(gone(form), message="the sign-in form stayed")
     assert not driver.find_elements(By.CSS_SELECTOR, "form#signin"), "sign-in was refused"
 
 
@@ -162,7 +193,7 @@ def switch_language(driver: WebDriver, code: str, marker: str) -> str:
     """Click ``a#lang-<code>``, wait for the page to come back; the marker element's text."""
     before = wait_for(driver, marker)
     driver.find_element(By.CSS_SELECTOR, f"a#lang-{code}").click()
-    WebDriverWait(driver, PAGE_SECONDS).until(ec.staleness_of(before), message="no reload")
+    WebDriverWait(driver, PAGE_SECONDS).until(gone(before), message="no reload")
     WebDriverWait(driver, PAGE_SECONDS).until(
         lambda d: html_lang(d).lower().startswith(code), message=f"<html lang> is not {code}"
     )
@@ -260,8 +291,9 @@ def test_coordinator_week(live: Live, browser: WebDriver, artifacts: Path) -> No
     WebDriverWait(browser, PAGE_SECONDS).until(
         lambda d: PLAN_PATH.search(d.current_url) is not None, message="no plan page"
     )
-    first = page_marker(browser, "progress#plan-progress, section#summary", "plan")
-    assert first.tag_name in ("progress", "section")
+    # The progress page, or the plan already done (the element itself is not read: the page
+    # reloads itself while the plan is made).
+    page_marker(browser, "progress#plan-progress, section#summary", "plan")
     wait_for_done_plan(browser)
     plan_id = plan_id_of(browser)
     job = plan_job(live, plan_id)
@@ -374,3 +406,25 @@ def test_a_console_page_answering_404_fails(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(f"{__name__}.page_status", lambda driver, url: 404)
     with pytest.raises(pytest.fail.Exception, match="answers 404"):
         page_marker(_NotFoundPage(), "#station", "station", seconds=2)  # type: ignore[arg-type]
+
+
+class _LeavingElement:
+    """Just enough of a WebElement for :func:`gone`: reading it raises ``error``."""
+
+    def __init__(self, error: WebDriverException | None) -> None:
+        self.error = error
+
+    def is_enabled(self) -> bool:
+        if self.error is not None:
+            raise self.error
+        return True
+
+
+def test_an_element_replaced_by_a_navigation_is_gone() -> None:
+    """Stale and Chromium's "node does not belong to the document" mean gone; others raise."""
+    detached_node = WebDriverException(f"unknown error: {{'message': 'Node {DETACHED}'}}")
+    for error in (StaleElementReferenceException("stale"), detached_node):
+        assert gone(_LeavingElement(error))(None)  # type: ignore[arg-type]
+    assert not gone(_LeavingElement(None))(None)  # type: ignore[arg-type]
+    with pytest.raises(WebDriverException, match="session deleted"):
+        gone(_LeavingElement(WebDriverException("session deleted")))(None)  # type: ignore[arg-type]

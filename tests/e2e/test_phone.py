@@ -12,7 +12,6 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from e2e.e2e_kit import STATION, WINDOW, Live
@@ -20,6 +19,7 @@ from e2e.test_console import (
     PAGE_SECONDS,
     TIME_LIMIT,
     copy_to_docs,
+    gone,
     html_lang,
     open_page,
     plan_job,
@@ -43,7 +43,7 @@ def record(browser: WebDriver, need_id: str, button: str) -> None:
     """Press a result button in the form of a visit and wait for the page to come back."""
     form = browser.find_element(By.CSS_SELECTOR, f"form.record-form[data-need-id='{need_id}']")
     form.find_element(By.CSS_SELECTOR, f"button.{button}").click()
-    WebDriverWait(browser, PAGE_SECONDS).until(ec.staleness_of(form), message="no reload")
+    WebDriverWait(browser, PAGE_SECONDS).until(gone(form), message="no reload")
     saved = wait_for(browser, "div#phone-saved")
     assert need_id in saved.text, f"the page does not confirm {need_id}"
 
