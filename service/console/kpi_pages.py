@@ -19,14 +19,19 @@ from fastapi import APIRouter, Request, Response
 from service.api.deps import readable_station
 from service.api.errors import InvalidInput
 from service.api.kpis import Figures
-from service.api.routes.kpis import CityKpis, check_range, city_kpis, station_kpis
+from service.api.routes.kpis import (
+    CityKpis,
+    check_range,
+    city_kpis,
+    every_station,
+    station_kpis,
+)
 from service.api.routes.ledger import ledger_xlsx
 from service.console.auth import language_of
 from service.console.bar_chart import horizontal_bars
 from service.console.context import api_errors, problem_lines, session_of, signed_in
 from service.console.pages import ConsolePageError, render
 from service.messages import Language
-from service.storage import repository
 from service.vocabulary import CATEGORY_NAMES
 
 router = APIRouter(include_in_schema=False)
@@ -144,8 +149,8 @@ def show_city_kpis(request: Request) -> Response:
             check_range(first, last)
         except InvalidInput as error:
             raise ConsolePageError(422, "error.invalid", problem_lines(error)) from None
-        city = city_kpis(session, first, last)
-        stations, _ = repository.list_stations(session, only=None, offset=0, limit=100_000)
+        stations = every_station(session)
+        city = city_kpis(session, stations, first, last)
         names = {station.id: station.name for station in stations}
         return render(
             request,

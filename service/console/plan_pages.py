@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -97,7 +98,12 @@ class Done:
     job: PlanJob
     scenario: Scenario
     plan: Plan
-    view: PlanView
+    language: Language
+
+    @cached_property
+    def view(self) -> PlanView:
+        """The plan as the overview, unmet and re-plan views show it (made when first asked)."""
+        return plan_view(self.scenario, self.plan, self.language)
 
 
 def done_plan(job: PlanJob, language: Language) -> Done | None:
@@ -106,7 +112,7 @@ def done_plan(job: PlanJob, language: Language) -> Done | None:
         return None
     scenario = Scenario.model_validate_json(job.scenario_json)
     plan = Plan.model_validate_json(job.plan_json)
-    return Done(job, scenario, plan, plan_view(scenario, plan, language))
+    return Done(job, scenario, plan, language)
 
 
 def render_view(
@@ -144,9 +150,10 @@ def render_view(
     """
     language = language_of(request)
     station = None if job.station_id is None else repository.get_station(session, job.station_id)
-    parent = None if job.base_plan_id is None else repository.get_job(session, job.base_plan_id)
-    if parent is not None and parent.station_id != job.station_id:
-        parent = None
+    parent = None
+    if job.base_plan_id is not None:
+        origins = repository.job_origins(session, job.station_id, [job.base_plan_id])
+        parent = origins.get(job.base_plan_id)
     return render(
         request,
         template,
@@ -172,7 +179,6 @@ def _overview(request: Request, plan_id: str) -> Response:
             context["progress"] = honest_progress(job, language)
         if done is not None:
             context["view"] = done.view
-            context["phase_seconds"] = done.plan.solver.wall_seconds
             if job.changes_json is not None:
                 summary = ChangeSummary.model_validate_json(job.changes_json)
                 rows = change_rows(summary, language)

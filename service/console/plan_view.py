@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from service.console.labels import t
 from service.exports.common import visit_order
-from service.messages import Language, in_language
+from service.messages import Language, in_language, say
 from service.vocabulary import label, unit_of
 from service.wire.common import DAYS
 from service.wire.plan import Plan
@@ -165,7 +165,7 @@ def _unmet_rows(scenario: Scenario, plan: Plan, language: Language) -> list[Unme
     needs = {need.id: need for need in scenario.needs}
     villages = {village.id: village.name for village in scenario.villages}
     resources = {resource.id: resource for resource in scenario.resources}
-    sep = t(language, "list.sep")
+    sep = say(language, "list.sep")
     rows = []
     for item in plan.unmet:
         need = needs.get(item.need_id)
@@ -228,7 +228,7 @@ def plan_view(scenario: Scenario, plan: Plan, language: Language) -> PlanView:
     villages = {village.id: village.name for village in scenario.villages}
     workers = {worker.id: worker.name for worker in scenario.workers}
     day_names = {day: t(language, f"day.{day}") for day in DAYS}
-    separator = t(language, "list.sep")
+    separator = say(language, "list.sep")
     visits = []
     for visit in sorted(plan.visits, key=visit_order):
         need = needs.get(visit.need_id)

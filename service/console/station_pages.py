@@ -91,12 +91,13 @@ def station_page(
     store = repository.archive_outline(session, station.id)
     numbers = overview(store, groups, _labels(language, "role", ROLES))
     jobs, _ = repository.list_jobs(session, station.id, status=None, offset=0, limit=RECENT_PLANS)
-    parents = {}
-    for job in jobs:
-        if job.base_plan_id is not None:
-            parent = repository.get_job(session, job.base_plan_id)
-            if parent is not None and parent.station_id == station.id:
-                parents[job.id] = parent
+    bases = {job.base_plan_id for job in jobs if job.base_plan_id is not None}
+    origins = repository.job_origins(session, station.id, bases)
+    parents = {
+        job.id: origins[job.base_plan_id]
+        for job in jobs
+        if job.base_plan_id is not None and job.base_plan_id in origins
+    }
     form = {
         "week_start": next_monday(dt.date.today()).isoformat(),
         "time_limit": str(DEFAULT_TIME_LIMIT),

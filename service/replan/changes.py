@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from service.messages import Language, say, worded
+from service.messages import Language, in_language, say, worded
 from service.replan.pinning import Prepared
 from service.wire.common import DAYS
 from service.wire.plan import Plan, PlannedVisit
@@ -86,7 +86,7 @@ def compare(before: Plan, after: Plan, prepared: Prepared, language: Language) -
         said = _why(kind, need_id, b, prepared, each)[1]
         if kind == "dropped" and unmet.get(need_id):
             first = unmet[need_id][0]
-            because = (first.messages or {}).get(each, first.message)
+            because = in_language(each, first.message, first.messages)
             said = say(each, "change.and_why", said=said, because=because)
         return said
 

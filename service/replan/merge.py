@@ -14,7 +14,16 @@ from service.matching.problem import PRIORITIES
 from service.messages import Language, say, worded
 from service.replan.pinning import Prepared
 from service.wire.common import DAYS, ResourceAmount
-from service.wire.plan import Metrics, Plan, PlannedVisit, Reason, Route, Stop, Unmet
+from service.wire.plan import (
+    Metrics,
+    Plan,
+    PlannedVisit,
+    Reason,
+    ReasonCode,
+    Route,
+    Stop,
+    Unmet,
+)
 
 
 def _numbered(
@@ -38,6 +47,14 @@ def _numbered(
         renamed[(visit.need_id, visit.visit)] = (visit.need_id, number)
         visits.append(visit.model_copy(update={"visit": number}))
     return visits, renamed
+
+
+def _reason(code: ReasonCode, key: str, first: int, language: Language, **values: object) -> Reason:
+    """A re-plan's reason in every language: sentence ``key`` with the first day re-planned."""
+    message, messages = worded(
+        language, lambda each: say(each, key, day=say(each, f"day.{first}"), **values)
+    )
+    return Reason(code=code, message=message, messages=messages)
 
 
 def _unmet(
@@ -64,26 +81,14 @@ def _unmet(
             continue
         reasons = list(reasons_of.get(need.id, []))
         if need.id in prepared.left_out:
-            message, messages = worded(
-                language, lambda each: say(each, "replan.left_out", day=say(each, f"day.{first}"))
-            )
-            reasons.append(
-                Reason(code="no_shared_availability", message=message, messages=messages)
-            )
+            reasons.append(_reason("no_shared_availability", "replan.left_out", first, language))
         elif missing > 0 and not reasons:
             left = remaining_days.get(need.id, 0)
-            message, messages = worded(
-                language,
-                lambda each, left=left: say(  # type: ignore[misc]
-                    each, "replan.days_left", day=say(each, f"day.{first}"), days=left
-                ),
-            )
             reasons.append(
-                Reason(code="no_shared_availability", message=message, messages=messages)
+                _reason("no_shared_availability", "replan.days_left", first, language, days=left)
             )
         if short and not any(r.code == "resource_out_of_stock" for r in reasons):
-            message, messages = worded(language, lambda each: say(each, "replan.stock"))
-            reasons.append(Reason(code="resource_out_of_stock", message=message, messages=messages))
+            reasons.append(_reason("resource_out_of_stock", "replan.stock", first, language))
         unmet.append(
             Unmet(
                 need_id=need.id,

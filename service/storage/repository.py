@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -355,6 +355,32 @@ def audit_entries(session: Session, *, station_id: str | None = None) -> Sequenc
 def get_job(session: Session, job_id: uuid.UUID) -> PlanJob | None:
     """The plan job with this id, or None."""
     return session.get(PlanJob, job_id)
+
+
+@dataclass(frozen=True)
+class JobOrigin:
+    """What a page shows of the plan a re-plan started from: its week and when it was made."""
+
+    id: uuid.UUID
+    week_start: dt.date
+    created_at: dt.datetime
+
+
+def job_origins(
+    session: Session, station_id: str | None, job_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, JobOrigin]:
+    """The week and creation time of each of ``job_ids`` of the station (no scenario or plan read).
+
+    Jobs of another station, or gone, are left out.
+    """
+    if not job_ids:
+        return {}
+    station = col(PlanJob.station_id)
+    same_station = station.is_(None) if station_id is None else station == station_id
+    query = select(col(PlanJob.id), col(PlanJob.week_start), col(PlanJob.created_at)).where(
+        col(PlanJob.id).in_(list(job_ids)), same_station
+    )
+    return {row[0]: JobOrigin(*row) for row in session.exec(query).all()}
 
 
 def list_jobs(

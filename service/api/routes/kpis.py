@@ -71,9 +71,14 @@ def station_kpis(session: Session, station: Station, first: dt.date, last: dt.da
     )
 
 
-def city_kpis(session: Session, first: dt.date, last: dt.date) -> CityKpis:
-    """Every station's town figures and archive over one range of visit dates."""
+def every_station(session: Session) -> list[Station]:
+    """Every station of the city."""
     stations, _ = repository.list_stations(session, only=None, offset=0, limit=100_000)
+    return stations
+
+
+def city_kpis(session: Session, stations: list[Station], first: dt.date, last: dt.date) -> CityKpis:
+    """The stations' town figures and archives over one range of visit dates."""
     each = {s.id: station_kpis(session, s, first, last) for s in stations}
     return CityKpis(
         from_date=first,
@@ -96,4 +101,4 @@ def read_city_kpis(session: SessionDep, caller: CallerDep, first: From, last: To
     if caller.role != "city_admin":
         raise HTTPException(status_code=403, detail="only a city administrator sees every station")
     check_range(first, last)
-    return city_kpis(session, first, last)
+    return city_kpis(session, every_station(session), first, last)
